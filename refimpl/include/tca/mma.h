@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Warp-level MMA emulator: NVIDIA tensor-core arithmetic reproduced bit for bit
+ * (spec/tca-mma-semantics.md). Context-free: every function takes its profile explicitly;
+ * there is no global state. Values are raw bit patterns. */
+#ifndef TCA_MMA_H
+#define TCA_MMA_H
+#include <stdint.h>
+#include "tca/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Which rules of a profile were verified on hardware (spec tca-mma-semantics 4.x). */
+#define TCA_MMA_VERIFIED_F (1u << 0)            /* F and the block size */
+#define TCA_MMA_VERIFIED_SPLIT (1u << 1)        /* how a k16 instruction splits into steps */
+#define TCA_MMA_VERIFIED_FLOOR_F32 (1u << 2)    /* FLOOR for f32 accumulators */
+#define TCA_MMA_VERIFIED_FLOOR_F16 (1u << 3)    /* FLOOR for f16 accumulators (bounded only) */
+#define TCA_MMA_VERIFIED_ZERO_RULES (1u << 4)   /* zero products and c = +-0 leave E_max alone */
+#define TCA_MMA_VERIFIED_PLUS_ZERO (1u << 5)    /* zero results are +0 */
+#define TCA_MMA_VERIFIED_NAN (1u << 6)          /* canonical NaN */
+
+/** An arithmetic profile (spec tca-mma-semantics 3). The named profiles are constants; tests and
+ *  mutants may build modified copies (e.g. F - 1) to show that vectors discriminate. */
+typedef struct tca_mma_profile {
+    const char *name;     /* "sm80", "sm86", "sm89", "sm90", "sm100", "sm120" */
+    int frac_bits;        /* F: fractional bits kept below 2^E_max (24 Ampere/Ada, 25 Hopper+) */
+    int block_products;   /* products per fused step: 8 (Ampere/Ada) or 16 (Hopper+) */
+    int floor_f32;        /* FLOOR with an f32 accumulator: -132 / -133 */
+    int floor_f16;        /* FLOOR with an f16 accumulator: -20 / -21 */
+    uint32_t verified;    /* TCA_MMA_VERIFIED_* */
+} tca_mma_profile;
+
+/** Named profiles; NULL for an unknown name. */
+const tca_mma_profile *tca_mma_profile_by_name(const char *name);
+/** The i-th named profile (i = 0..tca_mma_profile_count()-1), in the order sm80, sm86, sm89,
+ *  sm90, sm100, sm120. */
+int tca_mma_profile_count(void);
+const tca_mma_profile *tca_mma_profile_at(int i);
+
+typedef enum tca_mma_input { TCA_MMA_IN_BF16 = 0, TCA_MMA_IN_F16 = 1 } tca_mma_input;
+typedef enum tca_mma_acc { TCA_MMA_ACC_F32 = 0, TCA_MMA_ACC_F16 = 1 } tca_mma_acc;
+
+/** One fused step (spec tca-mma-semantics 3.1): n products (1..16) plus c, f32 accumulator.
+ *  a, b: n input patterns of type `in`; c and the result: binary32 patterns. */
+uint32_t tca_mma_step_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int n,
+                          uint32_t c);
+/** One fused step with an f16 accumulator (f16 inputs only): c and the result are binary16. */
+uint16_t tca_mma_step_f16(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int n, uint16_t c);
+
+/** The k-chunk of one instruction (k = 8 or 16) as the profile chains steps: sm90 one step of
+ *  16; sm80/86/89 two steps of 8 (k 0..7 with c first, then k 8..15). */
+uint32_t tca_mma_dot_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int k,
+                         uint32_t c);
+uint16_t tca_mma_dot_f16(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int k, uint16_t c);
+
+/** IEEE binary32 addition x + y, round to nearest even, subnormals kept, any NaN result is
+ *  0x7FFFFFFF (what fadd gives on NVIDIA GPUs). Used for split-K reduction. */
+uint32_t tca_f32_add_rne(uint32_t x, uint32_t y);
+
+/* ------------------------------------------------------------ instructions (spec 2 and 3.2) */
+
+typedef enum tca_mma_shape { TCA_MMA_M16N8K16 = 0, TCA_MMA_M16N8K8 = 1 } tca_mma_shape;
+
+typedef struct tca_mma_op {
+    tca_mma_shape shape;
+    tca_mma_input in;  /* A and B type */
+    tca_mma_acc acc;   /* C and D type (F16 only with F16 inputs) */
+} tca_mma_op;
+
+/** Execute one mma.sync for a warp. a[lane][0..3] (k8: 0..1), b[lane][0..1] (k8: 0), c/d[lane][0..3]
+ *  (f16 accumulators: 0..1) are the 32-bit registers exactly as a kernel holds them.
+ *  @return TCA_ERROR_PARAM_INVALID for an unsupported op (e.g. bf16 inputs with f16 acc). */
+tca_status tca_mma_sync(const tca_mma_profile *p, tca_mma_op op, const uint32_t a[32][4], const uint32_t b[32][2],
+                        const uint32_t c[32][4], uint32_t d[32][4]);
+/** Tile-level convenience: A 16 x K row-major, B K x 8 row-major (B[k][n]), C and D 16 x 8
+ *  row-major (binary32 patterns, or binary16 in the low 16 bits for f16 accumulators). */
+tca_status tca_mma_tile(const tca_mma_profile *p, tca_mma_op op, const uint16_t *A, const uint16_t *B,
+                        const uint32_t *C, uint32_t *D);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Compression of a safetensors file into the TCA-TBE checkpoint (safetensors 3, 5). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ckpt_internal.h"
+#include "common/le.h"
+#include "tca/checksum.h"
+
+tca_status tca_ckpt_plan_new(const tca_st_file *in, int force, const tca_allocator *alloc, tca_ckpt_plan **out)
+{
+    if (!in || !out) return TCA_ERROR_PARAM_NULL;
+    /* safetensors 3.4: the input must not use a name or key the encapsulation reserves */
+    for (size_t i = 0; i < in->n_meta; i++)
+        if (!strncmp(in->meta[i].key, TCA_CKPT_META_PREFIX, strlen(TCA_CKPT_META_PREFIX)))
+            return TCA_ERROR_CONTAINER_NAME;
+    for (size_t i = 0; i < in->n_tensors; i++)
+        if (tca__ckpt_reserved_name(in->tensors[i].name)) return TCA_ERROR_CONTAINER_NAME;
+
+    tca_ckpt_plan *p = (tca_ckpt_plan *)tca_alloc(alloc, sizeof *p);
+    if (!p) return TCA_ERROR_ALLOC;
+    p->items = (tca_ckpt_item *)tca_alloc_array(alloc, in->n_tensors ? in->n_tensors : 1, sizeof(tca_ckpt_item));
+    if (!p->items) {
+        tca_free(alloc, p);
+        return TCA_ERROR_ALLOC;
+    }
+    p->in = in;
+    p->force = force;
+    p->alloc = alloc;
+    p->n_items = in->n_tensors;
+    for (size_t i = 0; i < in->n_tensors; i++) {
+        const tca_st_tensor *t = &in->tensors[i];
+        tca_ckpt_item *it = &p->items[i];
+        memset(it, 0, sizeof *it);
+        it->tensor = i;
+        it->original_bytes = t->end - t->begin;
+        it->stored_bytes = it->original_bytes;
+        tca_tbe_geometry g;
+        /* safetensors 5: only 2-D BF16 tensors within the TCA-TBE limits are candidates */
+        if (t->dtype != TCA_ST_BF16)
+            it->action = TCA_CKPT_PASS_DTYPE;
+        else if (t->rank != 2)
+            it->action = TCA_CKPT_PASS_RANK;
+        else if (t->elements == 0)
+            it->action = TCA_CKPT_PASS_EMPTY;
+        else if (tca_tbe_geometry_of(t->shape[0], t->shape[1], &g) != TCA_OK)
+            it->action = TCA_CKPT_PASS_LIMIT;
+        else
+            it->action = TCA_CKPT_COMPRESS; /* tentative until encoded */
+    }
+    *out = p;
+    return TCA_OK;
+}
+
+void tca_ckpt_plan_free(tca_ckpt_plan *p)
+{
+    if (!p) return;
+    for (size_t i = 0; i < p->n_items; i++) tca_tbe_matrix_free(p->items[i].matrix);
+    tca_free(p->alloc, p->items);
+    tca_free(p->alloc, p);
+}
+
+tca_status tca_ckpt_plan_encode(tca_ckpt_plan *p, size_t i)
+{
+    if (!p) return TCA_ERROR_PARAM_NULL;
+    if (i >= p->n_items) return TCA_ERROR_PARAM_INVALID;
+    tca_ckpt_item *it = &p->items[i];
+    if (it->encoded) return TCA_OK;
+    if (it->action != TCA_CKPT_COMPRESS) {
+        it->encoded = 1;
+        return TCA_OK;
+    }
+    const tca_st_tensor *t = &p->in->tensors[it->tensor];
+    if (t->elements > SIZE_MAX / 2) return TCA_ERROR_ALLOC;
+    /* The tensor's bytes are little-endian at any alignment: load them into host uint16_t. */
+    uint16_t *w = (uint16_t *)tca_alloc_array(p->alloc, (size_t)t->elements, sizeof(uint16_t));
+    if (!w) return TCA_ERROR_ALLOC;
+    for (size_t e = 0; e < (size_t)t->elements; e++) w[e] = tca__le16(t->data + 2 * e);
+    tca_tbe_encode_options opt;
+    tca_tbe_encode_options_default(&opt);
+    opt.content_checksum = 0; /* safetensors 3.3: the container carries a CRC-32C per array */
+    tca_tbe_matrix *m = NULL;
+    tca_status st = tca_tbe_encode(w, t->shape[0], t->shape[1], &opt, p->alloc, &m);
+    tca_free(p->alloc, w);
+    if (st != TCA_OK) return st;
+    tca_tbe_sizes s;
+    st = tca_tbe_sizes_of(&m->view.hdr, &s);
+    if (st != TCA_OK) {
+        tca_tbe_matrix_free(m);
+        return st;
+    }
+    uint64_t stored = 0;
+    for (unsigned a = 0; a < TCA_CKPT_ARRAYS; a++) stored += tca__ckpt_array_size(&s, (tca_ckpt_array)a);
+    /* safetensors 5: compress only when the seven arrays are smaller than the tensor, unless
+     * forced */
+    if (stored >= it->original_bytes && !p->force) {
+        tca_tbe_matrix_free(m);
+        it->action = TCA_CKPT_PASS_NOT_SMALLER;
+        it->encoded = 1;
+        return TCA_OK;
+    }
+    for (unsigned a = 0; a < TCA_CKPT_ARRAYS; a++)
+        it->crc[a] = tca_crc32c(tca__ckpt_array_ptr(&m->view, (tca_ckpt_array)a),
+                                tca__ckpt_array_size(&s, (tca_ckpt_array)a));
+    it->matrix = m;
+    it->stored_bytes = stored;
+    it->encoded = 1;
+    return TCA_OK;
+}
+
+/* safetensors 3.2: the compact JSON object stored under tca.tensor.NAME. */
+static char *tensor_meta_json(const tca_ckpt_item *it)
+{
+    const tca_tbe_header *h = &it->matrix->view.hdr;
+    json_t *o = json_object(), *shape = json_array(), *crc = json_object();
+    int bad = !o || !shape || !crc;
+    bad = bad || json_object_set_new(o, "layout", json_string(h->layout == TCA_LAYOUT_V1 ? "v1" : "F"));
+    bad = bad || json_array_append_new(shape, json_integer((json_int_t)h->rows)) ||
+          json_array_append_new(shape, json_integer((json_int_t)h->cols));
+    bad = bad || json_object_set(o, "shape", shape);
+    bad = bad || json_object_set_new(o, "base", json_integer(h->base));
+    bad = bad || json_object_set_new(o, "max_sign_mantissa", json_integer(h->max_sign_mantissa));
+    bad = bad || json_object_set_new(o, "max_full", json_integer(h->max_full));
+    bad = bad || json_object_set_new(o, "sign_mantissa_len", json_integer((json_int_t)h->sign_mantissa_len));
+    bad = bad || json_object_set_new(o, "full_len", json_integer((json_int_t)h->full_len));
+    for (unsigned a = 0; !bad && a < TCA_CKPT_ARRAYS; a++) {
+        char hex[9];
+        snprintf(hex, sizeof hex, "%08lx", (unsigned long)it->crc[a]);
+        bad = json_object_set_new(crc, tca_ckpt_array_name((tca_ckpt_array)a), json_string(hex));
+    }
+    bad = bad || json_object_set(o, "crc32c", crc);
+    char *text = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    json_decref(shape);
+    json_decref(crc);
+    return text;
+}
+
+static tca_status build_header(const tca_ckpt_plan *p, tca_st_builder *b)
+{
+    const tca_st_file *in = p->in;
+    tca_status st = TCA_OK;
+    /* safetensors 3.2: the input's own metadata first, in its order, then the tca keys */
+    for (size_t i = 0; st == TCA_OK && i < in->n_meta; i++)
+        st = tca_st_builder_meta(b, in->meta[i].key, in->meta[i].value, in->meta[i].value_len);
+    if (st == TCA_OK) st = tca_st_builder_meta(b, "tca.format", TCA_CKPT_FORMAT, strlen(TCA_CKPT_FORMAT));
+    if (st == TCA_OK)
+        st = tca_st_builder_meta(b, "tca.format_version", TCA_CKPT_FORMAT_VERSION, strlen(TCA_CKPT_FORMAT_VERSION));
+    if (st == TCA_OK)
+        st = tca_st_builder_meta(b, "tca.original_header", (const char *)in->header, in->header_len);
+    for (size_t i = 0; st == TCA_OK && i < p->n_items; i++) {
+        const tca_ckpt_item *it = &p->items[i];
+        if (it->action != TCA_CKPT_COMPRESS) continue;
+        const char *name = in->tensors[it->tensor].name;
+        size_t klen = strlen(TCA_CKPT_TENSOR_PREFIX) + strlen(name) + 1;
+        char *key = (char *)tca_alloc(p->alloc, klen);
+        char *val = tensor_meta_json(it);
+        if (!key || !val)
+            st = TCA_ERROR_ALLOC;
+        else {
+            snprintf(key, klen, "%s%s", TCA_CKPT_TENSOR_PREFIX, name);
+            st = tca_st_builder_meta(b, key, val, strlen(val));
+        }
+        tca_free(p->alloc, key);
+        free(val);
+    }
+    /* safetensors 3.1: each compressed tensor is replaced, at its position, by its seven arrays */
+    for (size_t i = 0; st == TCA_OK && i < p->n_items; i++) {
+        const tca_ckpt_item *it = &p->items[i];
+        const tca_st_tensor *t = &in->tensors[it->tensor];
+        if (it->action != TCA_CKPT_COMPRESS) {
+            st = tca_st_builder_tensor(b, t->name, t->dtype, t->rank, t->shape);
+            continue;
+        }
+        tca_tbe_geometry g;
+        st = tca_tbe_geometry_of(t->shape[0], t->shape[1], &g);
+        size_t nlen = strlen(t->name) + 32;
+        char *name = st == TCA_OK ? (char *)tca_alloc(p->alloc, nlen) : NULL;
+        if (st == TCA_OK && !name) st = TCA_ERROR_ALLOC;
+        for (unsigned a = 0; st == TCA_OK && a < TCA_CKPT_ARRAYS; a++) {
+            tca_st_dtype dt;
+            unsigned rank;
+            uint64_t shape[2];
+            tca__ckpt_array_shape(&g, &it->matrix->view.hdr, (tca_ckpt_array)a, &dt, &rank, shape);
+            snprintf(name, nlen, "%s.tca.%s", t->name, tca_ckpt_array_name((tca_ckpt_array)a));
+            st = tca_st_builder_tensor(b, name, dt, rank, shape);
+        }
+        tca_free(p->alloc, name);
+    }
+    return st;
+}
+
+tca_status tca_ckpt_plan_write(const tca_ckpt_plan *p, tca_st_sink sink, void *ctx, uint64_t *written)
+{
+    if (!p || !sink) return TCA_ERROR_PARAM_NULL;
+    for (size_t i = 0; i < p->n_items; i++)
+        if (!p->items[i].encoded) return TCA_ERROR_PARAM_INVALID;
+    tca_st_builder *b;
+    tca_status st = tca_st_builder_new(p->alloc, &b);
+    if (st != TCA_OK) return st;
+    st = build_header(p, b);
+    uint8_t *prefix = NULL;
+    size_t prefix_len = 0;
+    uint64_t data_size = 0, total = 0;
+    if (st == TCA_OK) st = tca_st_builder_finish(b, &prefix, &prefix_len, &data_size);
+    tca_st_builder_free(b);
+    if (st == TCA_OK) st = sink(ctx, prefix, prefix_len);
+    tca_free(p->alloc, prefix);
+    total = prefix_len;
+    for (size_t i = 0; st == TCA_OK && i < p->n_items; i++) {
+        const tca_ckpt_item *it = &p->items[i];
+        const tca_st_tensor *t = &p->in->tensors[it->tensor];
+        if (it->action != TCA_CKPT_COMPRESS) {
+            st = sink(ctx, t->data, (size_t)(t->end - t->begin));
+            total += t->end - t->begin;
+            continue;
+        }
+        tca_tbe_sizes s;
+        st = tca_tbe_sizes_of(&it->matrix->view.hdr, &s);
+        for (unsigned a = 0; st == TCA_OK && a < TCA_CKPT_ARRAYS; a++) {
+            size_t n = tca__ckpt_array_size(&s, (tca_ckpt_array)a);
+            st = sink(ctx, tca__ckpt_array_ptr(&it->matrix->view, (tca_ckpt_array)a), n);
+            total += n;
+        }
+    }
+    if (st == TCA_OK && total != prefix_len + data_size) st = TCA_ERROR_INTERNAL;
+    if (st == TCA_OK && written) *written = total;
+    return st;
+}
+
+tca_status tca_ckpt_compress(const uint8_t *in, size_t size, int force, const tca_allocator *alloc, tca_st_sink sink,
+                             void *ctx)
+{
+    tca_st_file *f;
+    tca_status st = tca_st_parse(in, size, alloc, &f);
+    if (st != TCA_OK) return st;
+    tca_ckpt_plan *p = NULL;
+    st = tca_ckpt_plan_new(f, force, alloc, &p);
+    for (size_t i = 0; st == TCA_OK && i < p->n_items; i++) st = tca_ckpt_plan_encode(p, i);
+    if (st == TCA_OK) st = tca_ckpt_plan_write(p, sink, ctx, NULL);
+    tca_ckpt_plan_free(p);
+    tca_st_free(f);
+    return st;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internal helpers shared by the compressed-checkpoint writer and reader. */
+#ifndef TCA_CONTAINER_CKPT_INTERNAL_H
+#define TCA_CONTAINER_CKPT_INTERNAL_H
+#include "tca/safetensors.h"
+
+#define TCA_CKPT_META_PREFIX "tca."
+#define TCA_CKPT_TENSOR_PREFIX "tca.tensor."
+
+/* Byte pointer and size of array a of a view whose sizes are s. */
+static inline const uint8_t *tca__ckpt_array_ptr(const tca_tbe_view *v, tca_ckpt_array a)
+{
+    switch (a) {
+    case TCA_CKPT_BITMAP1: return v->bitmap[0];
+    case TCA_CKPT_BITMAP2: return v->bitmap[1];
+    case TCA_CKPT_BITMAP3: return v->bitmap[2];
+    case TCA_CKPT_TOM: return v->tom;
+    case TCA_CKPT_TOG: return v->tog;
+    case TCA_CKPT_SIGN_MANTISSA: return v->sign_mantissa;
+    case TCA_CKPT_FULL: return v->full;
+    }
+    return 0;
+}
+static inline size_t tca__ckpt_array_size(const tca_tbe_sizes *s, tca_ckpt_array a)
+{
+    switch (a) {
+    case TCA_CKPT_BITMAP1:
+    case TCA_CKPT_BITMAP2:
+    case TCA_CKPT_BITMAP3: return s->bitmap;
+    case TCA_CKPT_TOM: return s->tom;
+    case TCA_CKPT_TOG: return s->tog;
+    case TCA_CKPT_SIGN_MANTISSA: return s->sign_mantissa;
+    case TCA_CKPT_FULL: return s->full;
+    }
+    return 0;
+}
+/* dtype, rank and shape of array a for geometry g and header h (safetensors 3.1). */
+void tca__ckpt_array_shape(const tca_tbe_geometry *g, const tca_tbe_header *h, tca_ckpt_array a,
+                           tca_st_dtype *dtype, unsigned *rank, uint64_t shape[2]);
+/* 1 if name ends with ".tca.<array>" for one of the seven arrays (safetensors 3.4). */
+int tca__ckpt_reserved_name(const char *name);
+#endif

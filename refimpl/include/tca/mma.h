@@ -37,19 +37,29 @@ const tca_mma_profile *tca_mma_profile_by_name(const char *name);
  *  sm90, sm100, sm120. */
 int tca_mma_profile_count(void);
 const tca_mma_profile *tca_mma_profile_at(int i);
+/** TCA_OK if p can be used by the emulator: frac_bits 0..40, block_products 1..16, floors in
+ *  -400..400 (bounds that keep the step's int64 arithmetic exact); TCA_ERROR_PARAM_NULL or
+ *  TCA_ERROR_PARAM_PROFILE otherwise. Modified copies (mutants) should be checked with this. */
+tca_status tca_mma_profile_validate(const tca_mma_profile *p);
 
 typedef enum tca_mma_input { TCA_MMA_IN_BF16 = 0, TCA_MMA_IN_F16 = 1 } tca_mma_input;
 typedef enum tca_mma_acc { TCA_MMA_ACC_F32 = 0, TCA_MMA_ACC_F16 = 1 } tca_mma_acc;
 
-/** One fused step (spec tca-mma-semantics 3.1): n products (1..16) plus c, f32 accumulator.
- *  a, b: n input patterns of type `in`; c and the result: binary32 patterns. */
+/** One fused step (spec tca-mma-semantics 3.1): n products (0..16) plus c, f32 accumulator.
+ *  a, b: n input patterns of type `in`; c and the result: binary32 patterns.
+ *  An invalid call (profile failing tca_mma_profile_validate, n outside 0..16, NULL arrays with
+ *  n > 0, unknown `in`) returns the canonical NaN 0x7FFFFFFF. */
 uint32_t tca_mma_step_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int n,
                           uint32_t c);
-/** One fused step with an f16 accumulator (f16 inputs only): c and the result are binary16. */
+/** One fused step with an f16 accumulator (f16 inputs only; spec 3.3): c and the result are
+ *  binary16. An invalid call returns the canonical f16 NaN 0x7FFF. */
 uint16_t tca_mma_step_f16(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int n, uint16_t c);
 
-/** The k-chunk of one instruction (k = 8 or 16) as the profile chains steps: sm90 one step of
- *  16; sm80/86/89 two steps of 8 (k 0..7 with c first, then k 8..15). */
+/** The k-chunk of one instruction (k = 8 or 16) as the profile chains steps (spec 3.2): sm90 one
+ *  step of 16; sm80/86/89 two steps of 8 (k 0..7 with c first, then k 8..15). In general: steps
+ *  over consecutive chunks of p->block_products elements in increasing k (the last one shorter
+ *  when k is not a multiple), each step's output the next one's c; k = 0 returns c unchanged.
+ *  Invalid calls return the canonical NaN of the accumulator format. */
 uint32_t tca_mma_dot_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int k,
                          uint32_t c);
 uint16_t tca_mma_dot_f16(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int k, uint16_t c);

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The fused step of a tensor-core instruction (spec mma-semantics 3.1, 3.3) and the per-profile
+ * chaining of steps inside one instruction (spec mma-semantics 3.2), in exact int64 arithmetic.
+ *
+ * Integer widths (spec mma-semantics 3.1, note on widths): a bf16 product is below 2^16 and is
+ * shifted left by at most F - 14; an f16 product is below 2^22 and shifted left by at most
+ * F - 20; c is below 2^24 and shifted left by at most F - 23. With F <= 40 (checked by
+ * tca_mma_profile_validate) each term is below 2^43, and any number of terms up to 2^19 sums
+ * without overflow in int64. */
+#include <stddef.h>
+#include "mma/mma_round.h"
+#include "tca/bf16.h"
+#include "tca/mma.h"
+
+#define F16_CANONICAL_NAN 0x7FFFu /* spec mma-semantics 3.3: NaN result with an f16 accumulator */
+
+enum { CLS_FINITE = 0, CLS_INF = 1, CLS_NAN = 2 };
+
+/* A decoded operand: value = (-1)^neg * m * 2^(e - fb), m including the hidden bit of a normal
+ * number; a subnormal has e = emin and no hidden bit (spec mma-semantics 3.1, notation). */
+typedef struct operand {
+    uint32_t m;
+    int e;
+    int neg;
+    int cls;
+} operand;
+
+static operand decode_bf16(uint16_t x)
+{
+    operand o;
+    const unsigned ef = (x >> 7) & 0xFFu, f = x & 0x7Fu;
+    o.neg = (int)(x >> 15);
+    if (ef == 0xFFu) {
+        o.cls = f ? CLS_NAN : CLS_INF;
+        o.m = 0;
+        o.e = 0;
+    } else if (ef == 0) {
+        o.cls = CLS_FINITE;
+        o.m = f;
+        o.e = -126;
+    } else {
+        o.cls = CLS_FINITE;
+        o.m = f | 0x80u;
+        o.e = (int)ef - 127;
+    }
+    return o;
+}
+
+static operand decode_f16(uint16_t x)
+{
+    operand o;
+    const unsigned ef = (x >> 10) & 0x1Fu, f = x & 0x3FFu;
+    o.neg = (int)(x >> 15);
+    if (ef == 0x1Fu) {
+        o.cls = f ? CLS_NAN : CLS_INF;
+        o.m = 0;
+        o.e = 0;
+    } else if (ef == 0) {
+        o.cls = CLS_FINITE;
+        o.m = f;
+        o.e = -14;
+    } else {
+        o.cls = CLS_FINITE;
+        o.m = f | 0x400u;
+        o.e = (int)ef - 15;
+    }
+    return o;
+}
+
+static operand decode_f32(uint32_t x)
+{
+    operand o;
+    const uint32_t ef = (x >> 23) & 0xFFu, f = x & 0x7FFFFFu;
+    o.neg = (int)(x >> 31);
+    if (ef == 0xFFu) {
+        o.cls = f ? CLS_NAN : CLS_INF;
+        o.m = 0;
+        o.e = 0;
+    } else if (ef == 0) {
+        o.cls = CLS_FINITE;
+        o.m = f;
+        o.e = -126;
+    } else {
+        o.cls = CLS_FINITE;
+        o.m = f | 0x800000u;
+        o.e = (int)ef - 127;
+    }
+    return o;
+}
+
+/* Outcome of clauses 1-5 of a step: a special result, or the exact value sum * 2^scale. */
+enum { OUT_FINITE = 0, OUT_NAN, OUT_POS_INF, OUT_NEG_INF };
+typedef struct step_exact {
+    int kind;
+    int64_t sum;
+    int scale;
+} step_exact;
+
+#define MAX_STEP_PRODUCTS 16
+
+/* Clauses 1-5 of spec mma-semantics 3.1. fb: fraction bits of the inputs (7 bf16, 10 f16);
+ * c: the decoded accumulator, cfb its fraction bits (23 f32, 10 f16). n <= 16. */
+static step_exact step_exact_sum(int in_f16, const uint16_t *a, const uint16_t *b, int n, operand c, int cfb,
+                                 int F, int floor_exp)
+{
+    step_exact r = {OUT_FINITE, 0, 0};
+    const int fb = in_f16 ? 10 : 7;
+    uint32_t prod[MAX_STEP_PRODUCTS];
+    int pexp[MAX_STEP_PRODUCTS];
+    int pneg[MAX_STEP_PRODUCTS];
+    int any_nan = c.cls == CLS_NAN, inf_times_zero = 0;
+    int pos_inf = c.cls == CLS_INF && !c.neg, neg_inf = c.cls == CLS_INF && c.neg;
+    int have_term = 0;
+    int emax = 0;
+
+    for (int i = 0; i < n; i++) {
+        const operand x = in_f16 ? decode_f16(a[i]) : decode_bf16(a[i]);
+        const operand y = in_f16 ? decode_f16(b[i]) : decode_bf16(b[i]);
+        const int neg = x.neg ^ y.neg;
+        prod[i] = 0;
+        pneg[i] = neg;
+        pexp[i] = 0;
+        if (x.cls == CLS_NAN || y.cls == CLS_NAN) {
+            any_nan = 1;
+        } else if (x.cls == CLS_INF || y.cls == CLS_INF) {
+            /* Inf x 0 is NaN; Inf x finite nonzero (or x Inf) is an infinite product */
+            if ((x.cls == CLS_FINITE && x.m == 0) || (y.cls == CLS_FINITE && y.m == 0))
+                inf_times_zero = 1;
+            else if (neg)
+                neg_inf = 1;
+            else
+                pos_inf = 1;
+        } else if (x.m != 0 && y.m != 0) {
+            /* clause 2: exact product, UNNORMALISED exponent e_a + e_b */
+            prod[i] = x.m * y.m;
+            pexp[i] = x.e + y.e;
+            /* clause 3: zero products do not take part in E_max */
+            if (!have_term || pexp[i] > emax) emax = pexp[i];
+            have_term = 1;
+        }
+    }
+    /* clause 1: specials, in this order */
+    if (any_nan || inf_times_zero || (pos_inf && neg_inf)) {
+        r.kind = OUT_NAN;
+        return r;
+    }
+    if (pos_inf || neg_inf) {
+        r.kind = pos_inf ? OUT_POS_INF : OUT_NEG_INF;
+        return r;
+    }
+    /* clause 3: c = +-0 does not take part in E_max either */
+    if (c.m != 0) {
+        if (!have_term || c.e > emax) emax = c.e;
+        have_term = 1;
+    }
+    if (!have_term) return r; /* sum 0: the result is +0 */
+    if (emax < floor_exp) emax = floor_exp;
+
+    /* clauses 4-5: align each term to 2^(emax - F), truncating toward zero in sign-magnitude,
+     * then add exactly */
+    int64_t sum = 0;
+    for (int i = 0; i < n; i++) {
+        if (prod[i] == 0) continue;
+        const int sh = F + pexp[i] - emax - 2 * fb;
+        int64_t t;
+        if (sh >= 0)
+            t = (int64_t)prod[i] << sh;
+        else
+            t = -sh >= 32 ? 0 : (int64_t)(prod[i] >> -sh);
+        sum += pneg[i] ? -t : t;
+    }
+    if (c.m != 0) {
+        const int sh = F + c.e - emax - cfb;
+        int64_t t;
+        if (sh >= 0)
+            t = (int64_t)c.m << sh;
+        else
+            t = -sh >= 32 ? 0 : (int64_t)(c.m >> -sh);
+        sum += c.neg ? -t : t;
+    }
+    r.sum = sum;
+    r.scale = emax - F;
+    return r;
+}
+
+static int profile_usable(const tca_mma_profile *p) { return tca_mma_profile_validate(p) == TCA_OK; }
+
+uint32_t tca_mma_step_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int n,
+                          uint32_t c)
+{
+    if (!profile_usable(p) || n < 0 || n > MAX_STEP_PRODUCTS || (n > 0 && (a == NULL || b == NULL)) ||
+        (in != TCA_MMA_IN_BF16 && in != TCA_MMA_IN_F16))
+        return TCA_F32_CANONICAL_NAN;
+    const step_exact s = step_exact_sum(in == TCA_MMA_IN_F16, a, b, n, decode_f32(c), 23, p->frac_bits,
+                                        p->floor_f32);
+    switch (s.kind) {
+    case OUT_NAN:
+        return TCA_F32_CANONICAL_NAN; /* clause 1: 0x7FFFFFFF */
+    case OUT_POS_INF:
+        return 0x7F800000u;
+    case OUT_NEG_INF:
+        return 0xFF800000u;
+    default:
+        break;
+    }
+    /* clause 6: round toward zero to binary32; zero results are +0 whatever the signs */
+    const int neg = s.sum < 0;
+    const uint64_t mag = neg ? (uint64_t)0 - (uint64_t)s.sum : (uint64_t)s.sum;
+    const uint64_t bits = tca__round_magnitude(mag, s.scale, 23, -126, 0, 0x7F800000u);
+    if (bits == 0) return 0u;
+    return (uint32_t)bits | (neg ? 0x80000000u : 0u);
+}
+
+uint16_t tca_mma_step_f16(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int n, uint16_t c)
+{
+    if (!profile_usable(p) || n < 0 || n > MAX_STEP_PRODUCTS || (n > 0 && (a == NULL || b == NULL)))
+        return F16_CANONICAL_NAN;
+    const step_exact s = step_exact_sum(1, a, b, n, decode_f16(c), 10, p->frac_bits, p->floor_f16);
+    switch (s.kind) {
+    case OUT_NAN:
+        return F16_CANONICAL_NAN; /* spec 3.3: 0x7FFF */
+    case OUT_POS_INF:
+        return 0x7C00u;
+    case OUT_NEG_INF:
+        return 0xFC00u;
+    default:
+        break;
+    }
+    /* spec 3.3: round the truncated sum to nearest even binary16; zero results are +0 */
+    const int neg = s.sum < 0;
+    const uint64_t mag = neg ? (uint64_t)0 - (uint64_t)s.sum : (uint64_t)s.sum;
+    const uint64_t bits = tca__round_magnitude(mag, s.scale, 10, -14, 1, 0x7C00u);
+    if (bits == 0) return 0u;
+    return (uint16_t)((uint16_t)bits | (neg ? 0x8000u : 0u));
+}
+
+/* spec mma-semantics 3.2: consecutive chunks of block_products in increasing k, each step's
+ * rounded output the next step's c. */
+uint32_t tca_mma_dot_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int k,
+                         uint32_t c)
+{
+    if (!profile_usable(p) || k < 0 || (k > 0 && (a == NULL || b == NULL))) return TCA_F32_CANONICAL_NAN;
+    uint32_t acc = c;
+    for (int k0 = 0; k0 < k; k0 += p->block_products) {
+        const int n = k - k0 < p->block_products ? k - k0 : p->block_products;
+        acc = tca_mma_step_f32(p, in, a + k0, b + k0, n, acc);
+    }
+    return acc;
+}
+
+uint16_t tca_mma_dot_f16(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int k, uint16_t c)
+{
+    if (!profile_usable(p) || k < 0 || (k > 0 && (a == NULL || b == NULL))) return F16_CANONICAL_NAN;
+    uint16_t acc = c;
+    for (int k0 = 0; k0 < k; k0 += p->block_products) {
+        const int n = k - k0 < p->block_products ? k - k0 : p->block_products;
+        acc = tca_mma_step_f16(p, a + k0, b + k0, n, acc);
+    }
+    return acc;
+}
+
+tca_status tca_mma_profile_validate(const tca_mma_profile *p)
+{
+    if (p == NULL) return TCA_ERROR_PARAM_NULL;
+    /* bounds that keep every term and sum of the step inside int64 (see the top of this file) */
+    if (p->frac_bits < 0 || p->frac_bits > 40) return TCA_ERROR_PARAM_PROFILE;
+    if (p->block_products < 1 || p->block_products > MAX_STEP_PRODUCTS) return TCA_ERROR_PARAM_PROFILE;
+    if (p->floor_f32 < -400 || p->floor_f32 > 400 || p->floor_f16 < -400 || p->floor_f16 > 400)
+        return TCA_ERROR_PARAM_PROFILE;
+    return TCA_OK;
+}

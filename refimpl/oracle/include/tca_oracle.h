@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The GNU MPFR oracle: the tensor-core step arithmetic of spec/tca-mma-semantics.md computed a
+ * second, independent way (numerics reference section 8), for differential testing of the
+ * emulator (tca/mma.h). Library tca_oracle; never linked into libtca.
+ *
+ * Every function takes the same tca_mma_profile as the emulator (frac_bits F, block_products,
+ * floor_f32, floor_f16) and mirrors the emulator's signature. Values are raw bit patterns.
+ * Each call saves MPFR's exponent range, sets its own, and restores it before returning, so the
+ * oracle leaves no global MPFR state behind. Not thread-safe only in the sense MPFR's exponent
+ * range is (per thread with a thread-safe MPFR build). */
+#ifndef TCA_ORACLE_H
+#define TCA_ORACLE_H
+#include <stdint.h>
+#include "tca/mma.h"
+#include "tca/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** One fused step with a binary32 accumulator: n products (0..16) of `in` patterns a[i]*b[i]
+ *  plus c. An invalid call (NULL profile, n outside 0..16, NULL arrays with n > 0, frac_bits
+ *  outside 0..40, unknown `in`) returns 0x7FFFFFFF. */
+uint32_t tca_oracle_step_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int n,
+                             uint32_t c);
+/** One fused step with a binary16 accumulator (binary16 inputs). Invalid calls return 0x7FFF. */
+uint16_t tca_oracle_step_f16(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int n, uint16_t c);
+
+/** A k-chunk (k >= 0) as a chain of steps over consecutive chunks of p->block_products in
+ *  increasing k, the last one shorter, each step's result the next one's c (k = 0: c unchanged).
+ *  Invalid calls return the accumulator format's canonical NaN. */
+uint32_t tca_oracle_dot_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int k,
+                            uint32_t c);
+uint16_t tca_oracle_dot_f16(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int k, uint16_t c);
+
+/** Tile level, the same layout as tca_mma_tile: A 16 x K row-major, B K x 8 row-major, C and D
+ *  16 x 8 row-major (binary32, or binary16 in the low 16 bits with upper bits 0).
+ *  @return TCA_ERROR_PARAM_NULL, TCA_ERROR_PARAM_PROFILE (profile outside the oracle's bounds),
+ *  TCA_ERROR_PARAM_INVALID (unsupported op), else TCA_OK. */
+tca_status tca_oracle_tile(const tca_mma_profile *p, tca_mma_op op, const uint16_t *A, const uint16_t *B,
+                           const uint32_t *C, uint32_t *D);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

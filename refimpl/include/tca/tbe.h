@@ -114,6 +114,12 @@ tca_status tca_tbe_validate(const tca_tbe_view *v);
 /** Validate, then decode into dst (row-major rows x cols, dst_elems >= rows*cols).
  *  @return TCA_OK, a FORMAT error (dst unspecified), or TCA_ERROR_PARAM_DST_TOO_SMALL. */
 tca_status tca_tbe_decode(const tca_tbe_view *v, uint16_t *dst, uint64_t dst_elems);
+/** Decode only global-tile rows [tile_row_begin, tile_row_end) (matrix rows 64*begin .. up to
+ *  64*end, clipped to M) of a view that has ALREADY passed tca_tbe_validate; dst is the whole
+ *  rows x cols matrix. For multi-threaded decoding: threads call it on disjoint ranges.
+ *  @return TCA_OK, TCA_ERROR_PARAM_INVALID (bad range) or TCA_ERROR_PARAM_DST_TOO_SMALL. */
+tca_status tca_tbe_decode_tile_rows(const tca_tbe_view *v, uint64_t tile_row_begin, uint64_t tile_row_end,
+                                    uint16_t *dst, uint64_t dst_elems);
 
 /* ----------------------------------------------------------------- standalone stream (spec 3, 6.8) */
 

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internal helpers of the TCA-TBE format core (spec 3-7), shared by the files of src/tbe/ and
+ * usable by other modules of this repository (the reference GEMM, tests, benchmarks). Not part
+ * of the public API: names are tca__tbe_*.
+ *
+ * Vocabulary: g = global tile index (row-major over 64 x 64 tiles), med = median tile 0..3 in g,
+ * j = small tile 0..15 in its median tile (k8 = j >> 1 outer, m8 = j & 1 inner), p = 8r + c
+ * inside a small tile (spec 5.2, 5.3). "hf" counts SignMantissa bytes, "full" counts Full
+ * elements. */
+#ifndef TCA_TBE_INTERNAL_H
+#define TCA_TBE_INTERNAL_H
+#include <stddef.h>
+#include <stdint.h>
+#include "common/le.h"
+#include "tca/tbe.h"
+
+#define TCA__TBE_TILE_ELEMS 4096u  /* elements of one 64 x 64 global tile */
+#define TCA__TBE_SM_ALIGN 16u      /* spec 6.4: SignMantissa padded to 16 bytes per global tile */
+#define TCA__TBE_FULL_ALIGN 8u     /* spec 6.4: Full padded to 8 elements per global tile */
+#define TCA__TBE_MAGIC0 0x89u      /* spec 3.1: 89 54 43 41 */
+#define TCA__TBE_VERSION_MAJOR 1u  /* spec 3.2 */
+#define TCA__TBE_VERSION_MINOR 0u
+#define TCA__TBE_FLAG_CONTENT_CHECKSUM 0x01u /* spec 3.4: Flags bit 0 */
+
+/* Population count. Portable SWAR form unless the compiler has a popcnt instruction enabled
+ * (a libgcc call would be slower than SWAR). */
+static inline unsigned tca__tbe_popc64(uint64_t x)
+{
+#if defined(__POPCNT__) && (defined(__GNUC__) || defined(__clang__))
+    return (unsigned)__builtin_popcountll(x);
+#else
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
+static inline uint64_t tca__tbe_round_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
+
+/* spec 6.4: padded per-global-tile counts (minimal padding). */
+static inline uint64_t tca__tbe_pad_sm(uint64_t n) { return tca__tbe_round_up(n, TCA__TBE_SM_ALIGN); }
+static inline uint64_t tca__tbe_pad_full(uint64_t n) { return tca__tbe_round_up(n, TCA__TBE_FULL_ALIGN); }
+
+/* spec 5.2: first row / column (inside the 64 x 64 global tile) of small tile j of median
+ * tile med: k8 = j >> 1 is the outer loop, m8 = j & 1 the inner one. */
+static inline unsigned tca__tbe_small_row0(unsigned med, unsigned j) { return 16u * med + 8u * (j & 1u); }
+static inline unsigned tca__tbe_small_col0(unsigned j) { return 8u * (j >> 1); }
+
+/* Plane word of small tile t (spec 6.1): little-endian u64 at byte 8t of each plane. */
+static inline uint64_t tca__tbe_plane_word(const uint8_t *plane, uint64_t t) { return tca__le64(plane + 8 * t); }
+
+/* Logical extent of global tile (gm, gk): rows/cols in 1..64 that lie inside the M x K matrix;
+ * the rest are padding elements (spec 5.1). */
+static inline unsigned tca__tbe_extent(uint64_t logical, uint64_t tile_index)
+{
+    uint64_t left = logical - 64 * tile_index;
+    return left >= 64 ? 64u : (unsigned)left;
+}
+
+/* ------------------------------------------------------------------------------- header */
+
+/** Check the header fields' own rules (spec 3.3, 3.5, 3.6, 3.7, bounds of the lengths): layout is
+ *  v1, shape within limits, base 0..248, lengths and maxima not above their all-tile bounds.
+ *  Cheap; run before any size computation. */
+tca_status tca__tbe_header_check(const tca_tbe_header *h);
+/** Serialise a header into 64 bytes, Header_Checksum included (spec 3). */
+void tca__tbe_header_write(const tca_tbe_header *h, uint8_t out[TCA_TBE_HEADER_SIZE]);
+/** CRC-32C over the sections of a view in stream order (spec 6.9). */
+uint32_t tca__tbe_content_checksum(const tca_tbe_view *v, const tca_tbe_sizes *sz);
+
+/* ------------------------------------------------------------------------------- decoding */
+
+/** Decode one small tile (spec 7.2): planes b1, b2, b3, the SignMantissa bytes sm and Full
+ *  elements full (little-endian u16) starting at this tile's first value. Writes the 8 x 8
+ *  values to out[r * stride + c]. Reads sm[0..n] and full[0..64-n] where n = popc(IND): ONE
+ *  element beyond each stream's used part must be readable (the caller guarantees it).
+ *  Returns n. */
+unsigned tca__tbe_decode_small_tile(uint64_t b1, uint64_t b2, uint64_t b3, unsigned base, const uint8_t *sm,
+                                    const uint8_t *full, uint16_t *out, size_t stride);
+
+/** Decode global tile g of a VALIDATED view into tile[64 * 64] (row-major, padding elements
+ *  included as stored). Uses TOG[g] for the stream starts; safe for every g, including the last
+ *  one (whose streams end at the arrays' ends). This is the entry point for code that needs
+ *  decoded 64 x 64 blocks (e.g. the reference GEMM). */
+void tca__tbe_decode_global_tile(const tca_tbe_view *v, uint64_t g, uint16_t tile[TCA__TBE_TILE_ELEMS]);
+
+/** Decode global-tile rows [tr_begin, tr_end) of a VALIDATED view into dst (row-major rows x
+ *  cols, the whole matrix). Threads may call it on disjoint ranges. */
+void tca__tbe_decode_rows(const tca_tbe_view *v, uint64_t tr_begin, uint64_t tr_end, uint16_t *dst);
+
+/** Per-global-tile counts derived from the bitmaps (spec 6.5-6.7): in-window elements of each
+ *  median tile. Reads the 64 plane words of each plane for tile g. */
+void tca__tbe_median_counts(const tca_tbe_view *v, uint64_t g, uint32_t hf_med[4]);
+
+#endif

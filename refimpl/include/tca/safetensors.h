@@ -232,8 +232,9 @@ tca_status tca_ckpt_check_crc(const tca_ckpt_reader *r, size_t i, tca_ckpt_array
 /** Original bytes of entry i into dst (dst_size >= original->end - original->begin): CRC check,
  *  tca_tbe_validate, tca_tbe_decode, little-endian store. Pass-through entries are copied. */
 tca_status tca_ckpt_decode_entry(const tca_ckpt_reader *r, size_t i, uint8_t *dst, size_t dst_size);
-/** Write the original file byte for byte (safetensors 4). */
-tca_status tca_ckpt_decompress(const tca_ckpt_reader *r, tca_st_sink sink, void *ctx);
+/** Write the original file byte for byte (safetensors 4). On a decoding error, *failed_entry
+ *  (may be NULL) receives the index of the entry that failed. */
+tca_status tca_ckpt_decompress(const tca_ckpt_reader *r, tca_st_sink sink, void *ctx, size_t *failed_entry);
 
 #ifdef __cplusplus
 }

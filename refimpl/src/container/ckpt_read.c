@@ -286,7 +286,7 @@ tca_status tca_ckpt_decode_entry(const tca_ckpt_reader *r, size_t i, uint8_t *ds
     return st;
 }
 
-tca_status tca_ckpt_decompress(const tca_ckpt_reader *r, tca_st_sink sink, void *ctx)
+tca_status tca_ckpt_decompress(const tca_ckpt_reader *r, tca_st_sink sink, void *ctx, size_t *failed_entry)
 {
     if (!r || !sink) return TCA_ERROR_PARAM_NULL;
     const tca_st_file *o = r->original;
@@ -308,6 +308,7 @@ tca_status tca_ckpt_decompress(const tca_ckpt_reader *r, tca_st_sink sink, void 
         uint8_t *buf = (uint8_t *)tca_alloc(r->alloc, (size_t)bytes);
         if (!buf) return TCA_ERROR_ALLOC;
         st = tca_ckpt_decode_entry(r, i, buf, (size_t)bytes);
+        if (st != TCA_OK && failed_entry) *failed_entry = i;
         if (st == TCA_OK) st = sink(ctx, buf, (size_t)bytes);
         tca_free(r->alloc, buf);
     }

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Host API of the CUDA kernels (cuda/include/tca_cuda.h): upload with validation, argument checks,
+ * per-call shared-memory sizing from the stored maxima (defect D4), split-K selection. */
+#include <cuda_runtime.h>
+#include <stdint.h>
+#include <string.h>
+#include "tca_cuda.h"
+#include "tca_cuda_internal.h"
+
+int tca_cuda_sm_count(void) {
+    int dev = 0, sms = 0;
+    if (cudaGetDevice(&dev) != cudaSuccess) return 132;
+    if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess || sms <= 0) return 132;
+    return sms;
+}
+
+static uint32_t round_up_u32(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
+
+void tca_cuda_matrix_free(tca_cuda_matrix *m) {
+    if (!m) return;
+    for (int i = 0; i < 8; ++i)
+        if (m->buffers[i]) cudaFree(m->buffers[i]);
+    free(m);
+}
+
+static tca_status upload_array(tca_cuda_matrix *m, int slot, const void *src, size_t bytes, void **dev) {
+    /* Every array gets its own allocation (256-byte aligned); empty arrays get 16 bytes so the
+     * pointer is valid (never read: a zero-length range copies nothing). */
+    size_t alloc = bytes < 16 ? 16 : bytes;
+    if (cudaMalloc(dev, alloc) != cudaSuccess) return TCA_ERROR_ALLOC;
+    m->buffers[slot] = *dev;
+    if (cudaMemset(*dev, 0, alloc) != cudaSuccess) return TCA_ERROR_INTERNAL;
+    if (bytes && cudaMemcpy(*dev, src, bytes, cudaMemcpyHostToDevice) != cudaSuccess) return TCA_ERROR_INTERNAL;
+    return TCA_OK;
+}
+
+tca_status tca_cuda_matrix_upload(const tca_tbe_view *v, tca_cuda_matrix **out) {
+    if (!v || !out) return TCA_ERROR_PARAM_NULL;
+    if (v->hdr.layout != TCA_LAYOUT_V1) return TCA_ERROR_PARAM_LAYOUT;
+    int ndev = 0;
+    if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev < 1) return TCA_ERROR_UNSUPPORTED;
+    tca_status st = tca_tbe_validate(v); /* spec 7.1: the kernels only ever see valid arrays */
+    if (st != TCA_OK) return st;
+    tca_tbe_geometry geo;
+    st = tca_tbe_geometry_of(v->hdr.rows, v->hdr.cols, &geo);
+    if (st != TCA_OK) return st;
+    tca_tbe_sizes sz;
+    st = tca_tbe_sizes_of(&v->hdr, &sz);
+    if (st != TCA_OK) return st;
+    /* Kernel indices: strips and K tiles in 32 bits, grid.x = strips / 4 < 2^31. */
+    if (geo.rows_padded / 16 > 0x7FFFFFFFull || geo.global_cols > 0xFFFFFFFFull) return TCA_ERROR_PARAM_SHAPE;
+
+    tca_cuda_matrix *m = (tca_cuda_matrix *)calloc(1, sizeof *m);
+    if (!m) return TCA_ERROR_ALLOC;
+    m->hdr = v->hdr;
+    m->geo = geo;
+    void *d[7] = {0};
+    const void *src[7] = {v->bitmap[0], v->bitmap[1], v->bitmap[2], v->tom, v->tog, v->sign_mantissa, v->full};
+    const size_t bytes[7] = {sz.bitmap, sz.bitmap, sz.bitmap, sz.tom, sz.tog, sz.sign_mantissa, sz.full};
+    for (int i = 0; i < 7 && st == TCA_OK; ++i) {
+        st = upload_array(m, i, src[i], bytes[i], &d[i]);
+        m->bytes += bytes[i];
+    }
+    void *err = NULL;
+    if (st == TCA_OK) st = upload_array(m, 7, NULL, 0, &err);
+    if (st != TCA_OK) {
+        tca_cuda_matrix_free(m);
+        return st;
+    }
+    TcaDevArrays &a = m->dev;
+    for (int i = 0; i < 3; ++i) a.bm[i] = (const uint64_t *)d[i];
+    a.tom = (const uint32_t *)d[3];
+    a.tog = (const uint64_t *)d[4];
+    a.sm = (const uint8_t *)d[5];
+    a.full = (const uint16_t *)d[6];
+    a.sm_len = v->hdr.sign_mantissa_len;
+    a.full_len = v->hdr.full_len;
+    a.rows = v->hdr.rows;
+    a.cols = v->hdr.cols;
+    a.strips = (uint32_t)(geo.rows_padded / 16);
+    a.ktiles = (uint32_t)geo.global_cols;
+    a.base = v->hdr.base;
+    /* Defect D4: staging sized per matrix from its stored maxima. A strip's range is at most one
+     * median tile's values (<= 1024) plus the global tile's minimal padding, and never more than
+     * the padded per-tile maximum; widening to 16-byte boundaries adds < 32 bytes. */
+    const uint32_t sm_vals = v->hdr.max_sign_mantissa < 1024u + 15u ? v->hdr.max_sign_mantissa : 1024u + 15u;
+    const uint32_t fu_vals = v->hdr.max_full < 1024u + 7u ? v->hdr.max_full : 1024u + 7u;
+    a.cap_sm = round_up_u32(sm_vals, 16) + 16;
+    a.cap_full = (round_up_u32(fu_vals, 8) + 8) * 2;
+    a.stage_bytes = TCA_STRIP_BITMAP_BYTES + a.cap_sm + a.cap_full;
+    a.err = (unsigned int *)err;
+    *out = m;
+    return TCA_OK;
+}
+
+const tca_tbe_header *tca_cuda_matrix_header(const tca_cuda_matrix *m) { return m ? &m->hdr : NULL; }
+uint64_t tca_cuda_matrix_bytes(const tca_cuda_matrix *m) { return m ? m->bytes : 0; }
+
+tca_status tca_cuda_matrix_check(tca_cuda_matrix *m) {
+    if (!m) return TCA_ERROR_PARAM_NULL;
+    unsigned int e = 0;
+    if (cudaMemcpy(&e, m->dev.err, sizeof e, cudaMemcpyDeviceToHost) != cudaSuccess) return TCA_ERROR_INTERNAL;
+    if (!e) return TCA_OK;
+    cudaMemset(m->dev.err, 0, sizeof e);
+    return (e & TCA_CUDA_ERR_OFFSETS) ? TCA_ERROR_FORMAT_TOM : TCA_ERROR_FORMAT_COUNTS;
+}
+
+tca_status tca_cuda_decompress(const tca_cuda_matrix *w, uint16_t *dst, uint64_t dst_elems, void *stream) {
+    if (!w || !dst) return TCA_ERROR_PARAM_NULL;
+    if (dst_elems < w->hdr.rows * w->hdr.cols) return TCA_ERROR_PARAM_DST_TOO_SMALL; /* <= 2^44: no overflow */
+    return tca_launch_decompress(w->dev, dst, (cudaStream_t)stream) == cudaSuccess ? TCA_OK : TCA_ERROR_INTERNAL;
+}
+
+uint32_t tca_cuda_gemm_auto_split(const tca_cuda_matrix *w, uint64_t n) {
+    if (!w || n == 0) return 1;
+    /* Aim for about 6 four-warp CTAs per SM (24 resident warps, the range where the staged decoder
+     * was fastest in decode-performance.md), with at least 2 K tiles per split. */
+    const uint64_t ctas_m = (w->dev.strips + 3) / 4;
+    const uint64_t nt = n <= 8 ? 8 : n <= 16 ? 16 : n <= 32 ? 32 : 64;
+    const uint64_t ctas_n = (n + nt - 1) / nt;
+    const uint64_t want = (uint64_t)tca_cuda_sm_count() * 6;
+    uint64_t s = (want + ctas_m * ctas_n - 1) / (ctas_m * ctas_n);
+    uint64_t smax = w->dev.ktiles / 2;
+    if (smax < 1) smax = 1;
+    if (s > smax) s = smax;
+    if (s < 1) s = 1;
+    if (s > 65535) s = 65535;
+    return (uint32_t)s;
+}
+
+tca_status tca_cuda_gemm_workspace_size(const tca_cuda_matrix *w, uint64_t n, uint32_t split_k, size_t *bytes) {
+    if (!w || !bytes) return TCA_ERROR_PARAM_NULL;
+    if (n == 0) return TCA_ERROR_PARAM_SHAPE;
+    if (split_k == 0) split_k = tca_cuda_gemm_auto_split(w, n);
+    if (split_k > w->dev.ktiles) return TCA_ERROR_PARAM_SPLIT_K;
+    if (split_k == 1) {
+        *bytes = 0;
+        return TCA_OK;
+    }
+    const unsigned __int128 b = (unsigned __int128)split_k * n * w->hdr.rows * sizeof(float);
+    if (b > (unsigned __int128)SIZE_MAX / 2) return TCA_ERROR_PARAM_SHAPE;
+    *bytes = (size_t)b;
+    return TCA_OK;
+}
+
+tca_status tca_cuda_gemm(const tca_cuda_matrix *w, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
+                         uint32_t *y_f32, void *workspace, size_t ws_bytes, void *stream) {
+    if (!w || !x || (!y && !y_f32)) return TCA_ERROR_PARAM_NULL;
+    if (n == 0 || n > (1ull << 32)) return TCA_ERROR_PARAM_SHAPE;
+    /* mma-semantics 6.3: S in 1..T; 0 selects automatically */
+    if (split_k > w->dev.ktiles || split_k > 65535) return TCA_ERROR_PARAM_SPLIT_K;
+    if (split_k == 0) split_k = tca_cuda_gemm_auto_split(w, n);
+    size_t need = 0;
+    tca_status st = tca_cuda_gemm_workspace_size(w, n, split_k, &need);
+    if (st != TCA_OK) return st;
+    cudaStream_t s = (cudaStream_t)stream;
+    void *owned = NULL;
+    if (need) {
+        if (workspace) {
+            if (ws_bytes < need) return TCA_ERROR_PARAM_DST_TOO_SMALL;
+        } else {
+            if (cudaMallocAsync(&owned, need, s) != cudaSuccess) return TCA_ERROR_ALLOC;
+            workspace = owned;
+        }
+    }
+    cudaError_t e = tca_launch_zipgemm(w->dev, x, n, split_k, y, y_f32, (float *)workspace, s);
+    if (owned) cudaFreeAsync(owned, s);
+    return e == cudaSuccess ? TCA_OK : TCA_ERROR_INTERNAL;
+}

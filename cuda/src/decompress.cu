@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Standalone decompressor: TCA-TBE v1 arrays -> row-major M x K BF16, bit-identical to
+ * tca_tbe_decode (spec 7.2). Any M, K >= 1: padding elements (spec 5.1) are decoded like any other
+ * and simply not written.
+ *
+ * One warp owns one 16-row strip and a contiguous range of its K tiles, staged two deep with
+ * cp.async (strip_decode.cuh). Each decoded 16 x 64 strip goes through a padded shared tile
+ * (row stride 72 elements: the pair stores are conflict-free) and leaves as 16-byte row segments
+ * when K is a multiple of 8 and the segment is inside the logical matrix, element by element
+ * otherwise. */
+#include <cuda_runtime.h>
+#include <stdint.h>
+#include "strip_decode.cuh"
+#include "tca_cuda_internal.h"
+
+namespace tca_cuda {
+
+constexpr int kDecWarps = 4;
+constexpr uint32_t kOutStride = 72;                  /* elements per staged output row */
+constexpr uint32_t kOutBytes = 16 * kOutStride * 2;  /* 2304 */
+
+__global__ void __launch_bounds__(kDecWarps * 32) decompress_kernel(const TcaDevArrays a, uint16_t *dst,
+                                                                     uint32_t splits) {
+    extern __shared__ __align__(16) uint8_t smem[];
+    const uint32_t lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const uint32_t strip = blockIdx.x * kDecWarps + warp;
+    if (strip >= a.strips) return;
+    const uint32_t s = blockIdx.y;
+    const uint32_t t0 = (uint32_t)(((uint64_t)s * a.ktiles) / splits);
+    const uint32_t t1 = (uint32_t)(((uint64_t)(s + 1) * a.ktiles) / splits);
+    if (t0 >= t1) return;
+    uint8_t *wsm = smem + (size_t)warp * (2 * a.stage_bytes + kOutBytes);
+    uint8_t *stages = wsm;
+    uint16_t *out = reinterpret_cast<uint16_t *>(wsm + 2 * a.stage_bytes);
+    const bool vec_ok = (a.cols & 7) == 0 && (reinterpret_cast<uintptr_t>(dst) & 15) == 0;
+
+    StripInfo cur = stage_strip(a, stages, strip, t0, lane);
+    StripInfo nxt = cur;
+    for (uint32_t kt = t0; kt < t1; ++kt) {
+        const uint32_t st = (kt - t0) & 1;
+        if (kt + 1 < t1) nxt = stage_strip(a, stages + (st ^ 1) * a.stage_bytes, strip, kt + 1, lane);
+        else cp_async_commit();
+        cp_async_wait<1>();
+        __syncwarp();
+        uint32_t regs[16];
+        decode_strip(a, stages + st * a.stage_bytes, cur, lane, regs);
+        /* small tile j = 2*k8 + m8 (spec 5.2): rows 8*m8 + lane/4, columns 8*k8 + 2*(lane%4) */
+#pragma unroll
+        for (int j = 0; j < 16; ++j) {
+            const uint32_t row = (j & 1) * 8 + (lane >> 2), col = (j >> 1) * 8 + 2 * (lane & 3);
+            *reinterpret_cast<uint32_t *>(out + row * kOutStride + col) = regs[j];
+        }
+        __syncwarp();
+        const uint64_t col0 = (uint64_t)kt * 64;
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            const uint32_t c = lane + 32 * i, row = c >> 3, seg = c & 7;
+            const uint64_t m = (uint64_t)strip * 16 + row, k = col0 + seg * 8;
+            if (m >= a.rows || k >= a.cols) continue;
+            const uint16_t *srow = out + row * kOutStride + seg * 8;
+            uint16_t *drow = dst + m * a.cols + k;
+            if (vec_ok && k + 8 <= a.cols) {
+                *reinterpret_cast<uint4 *>(drow) = *reinterpret_cast<const uint4 *>(srow);
+            } else {
+                const uint64_t lim = a.cols - k < 8 ? a.cols - k : 8;
+                for (uint64_t e = 0; e < lim; ++e) drow[e] = srow[e];
+            }
+        }
+        __syncwarp(); /* stage and output tile are reused next iteration */
+        cur = nxt;
+    }
+    cp_async_wait<0>();
+}
+
+} // namespace tca_cuda
+
+cudaError_t tca_launch_decompress(const TcaDevArrays &a, uint16_t *dst, cudaStream_t stream) {
+    using namespace tca_cuda;
+    const size_t smem = (size_t)kDecWarps * (2 * a.stage_bytes + kOutBytes);
+    cudaError_t e = cudaFuncSetAttribute(decompress_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
+    if (e != cudaSuccess) return e;
+    /* Enough warps to fill the device (about 48 resident warps per SM), each with at least 2 K
+     * tiles so the two-stage pipeline has something to overlap. */
+    const uint64_t ctas_m = (a.strips + kDecWarps - 1) / kDecWarps;
+    const uint64_t want = (uint64_t)tca_cuda_sm_count() * 12;
+    uint64_t splits = (want + ctas_m - 1) / ctas_m;
+    const uint64_t max_splits = a.ktiles >= 4 ? a.ktiles / 2 : 1;
+    if (splits > max_splits) splits = max_splits;
+    if (splits < 1) splits = 1;
+    if (splits > 65535) splits = 65535;
+    dim3 grid((unsigned)ctas_m, (unsigned)splits);
+    decompress_kernel<<<grid, kDecWarps * 32, smem, stream>>>(a, dst, (uint32_t)splits);
+    return cudaGetLastError();
+}

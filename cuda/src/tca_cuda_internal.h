@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internal: the device-side description of an uploaded TCA-TBE v1 matrix and the kernel launch
+ * helpers shared by the decompressor and ZipGEMM. */
+#ifndef TCA_CUDA_INTERNAL_H
+#define TCA_CUDA_INTERNAL_H
+#include <cuda_runtime.h>
+#include <stdint.h>
+#include "tca/tbe.h"
+#include "tca_cuda.h"
+
+/* Error bits the kernels set in the device error word (never expected for validated data). */
+#define TCA_CUDA_ERR_OFFSETS 1u /* TOM/TOG range inconsistent or outside the arrays */
+#define TCA_CUDA_ERR_COUNTS 2u  /* bitmap popcount disagrees with the offset ranges */
+
+/* Per-warp staging of one 16 x 64 strip (a median tile, spec 5): the 3 bitmap planes (16 words
+ * each), the strip's SignMantissa bytes and its Full elements, each range widened to 16-byte
+ * boundaries (always inside the global tile's padded slice, spec 6.4). */
+#define TCA_STRIP_BITMAP_BYTES 384u
+
+/** Everything a kernel needs about W, by value (kernel parameter). */
+struct TcaDevArrays {
+    const uint64_t *bm[3];
+    const uint32_t *tom;  /* 4G x (hf, full) */
+    const uint64_t *tog;  /* (G+1) x (hf, full) */
+    const uint8_t *sm;
+    const uint16_t *full;
+    uint64_t sm_len, full_len; /* array lengths in elements */
+    uint64_t rows, cols;       /* logical M, K */
+    uint32_t strips;           /* padded rows / 16 */
+    uint32_t ktiles;           /* T = padded cols / 64 */
+    uint32_t base;             /* base exponent (spec 3.6) */
+    uint32_t cap_sm;           /* staging bytes for SignMantissa per stage */
+    uint32_t cap_full;         /* staging bytes for Full per stage */
+    uint32_t stage_bytes;      /* 384 + cap_sm + cap_full */
+    unsigned int *err;         /* device error word */
+};
+
+struct tca_cuda_matrix {
+    tca_tbe_header hdr;
+    tca_tbe_geometry geo;
+    TcaDevArrays dev;
+    void *buffers[8];
+    uint64_t bytes;
+};
+
+/* Launchers (cuda/src/zipgemm.cu, cuda/src/decompress.cu). Return a cudaError_t. */
+cudaError_t tca_launch_decompress(const TcaDevArrays &a, uint16_t *dst, cudaStream_t stream);
+cudaError_t tca_launch_zipgemm(const TcaDevArrays &a, const uint16_t *x, uint64_t n, uint32_t split_k,
+                               uint16_t *y, uint32_t *y_f32, float *workspace, cudaStream_t stream);
+int tca_cuda_sm_count(void);
+
+#endif

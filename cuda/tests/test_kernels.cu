@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* GPU test of the CUDA kernels against the reference implementation (libtca), bit for bit:
+ *   - decompressor vs the original weights (the encoder is lossless, spec 4) over ragged shapes;
+ *   - ZipGEMM Y and the FP32 value before rounding vs tca_gemm_ref with the GPU's profile
+ *     (sm90 on Hopper, sm80 on Ampere), for N in {1,2,3,8,16,17,32,64,128}, S in {1,2,3,5,T};
+ *   - weight families: Gaussian sigma 0.02, special values (NaN, Inf, +-0, subnormals), wide
+ *     exponent range, all-fallback (window forced away from the data), and small integers;
+ *   - every output buffer is poisoned first, with guard elements after it: every element must be
+ *     written, nothing after it;
+ *   - argument validation of the host API.
+ * Exit 0 pass, 1 fail, 77 no GPU (CTest SKIP_RETURN_CODE). Seed: TCA_TEST_SEED (default fixed);
+ * TCA_CHECK_EXPENSIVE=1 runs more cases. */
+#include <cuda_runtime.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vector>
+#include "tca/bf16.h"
+#include "tca/gemm.h"
+#include "tca/mma.h"
+#include "tca/prng.h"
+#include "tca/tbe.h"
+#include "tca_cuda.h"
+
+static int g_failures = 0;
+static int g_cases = 0;
+
+#define EXPECT(cond, ...)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            ++g_failures;                                                                          \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                   \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fprintf(stderr, "\n");                                                                 \
+        }                                                                                          \
+    } while (0)
+
+#define CUDA_OK(call)                                                                              \
+    do {                                                                                           \
+        cudaError_t e_ = (call);                                                                   \
+        if (e_ != cudaSuccess) {                                                                   \
+            fprintf(stderr, "CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); \
+            exit(1);                                                                               \
+        }                                                                                          \
+    } while (0)
+
+enum Family { GAUSS, SPECIALS, WIDE, ALL_FALLBACK, SMALL_INT, NFAMILIES };
+static const char *family_name[] = {"gauss", "specials", "wide", "all-fallback", "small-int"};
+
+static uint16_t gauss_bf16(tca_prng *r, double sigma) { return tca_bf16_from_double_rne(sigma * tca_prng_normal(r)); }
+
+static void fill(std::vector<uint16_t> &w, Family f, tca_prng *r) {
+    for (auto &v : w) {
+        switch (f) {
+        case GAUSS: v = gauss_bf16(r, 0.02); break;
+        case SPECIALS: {
+            static const uint16_t sp[] = {0x0000, 0x8000, 0x7F80, 0xFF80, 0x7FC0, 0x7FC1, 0xFFFF, 0x0001,
+                                          0x8005, 0x007F, 0x0080, 0x7F7F, 0xFF7F};
+            v = tca_prng_below(r, 8) == 0 ? sp[tca_prng_below(r, sizeof sp / sizeof sp[0])] : gauss_bf16(r, 0.02);
+            break;
+        }
+        case WIDE: /* any finite exponent, random sign and mantissa */
+            v = (uint16_t)((tca_prng_u32(r) & 0x807F) | ((1 + tca_prng_below(r, 253)) << 7));
+            break;
+        case ALL_FALLBACK: v = gauss_bf16(r, 0.02); break; /* window forced away from the data */
+        case SMALL_INT: v = tca_bf16_from_double_rne((double)tca_prng_range(r, -8, 8)); break;
+        default: v = 0;
+        }
+    }
+}
+
+static void fill_x(std::vector<uint16_t> &x, Family f, tca_prng *r) {
+    for (auto &v : x) {
+        if (f == SMALL_INT) v = tca_bf16_from_double_rne((double)tca_prng_range(r, -8, 8));
+        else if (f == SPECIALS && tca_prng_below(r, 64) == 0) v = 0x7F80;
+        else v = gauss_bf16(r, 1.0);
+    }
+}
+
+static tca_tbe_matrix *encode(const std::vector<uint16_t> &w, uint64_t m, uint64_t k, Family f) {
+    tca_tbe_encode_options opt;
+    tca_tbe_encode_options_default(&opt);
+    if (f == ALL_FALLBACK) opt.window_start = 200; /* no Gaussian weight has exponent 200..206 */
+    tca_tbe_matrix *mat = NULL;
+    tca_status st = tca_tbe_encode(w.data(), m, k, &opt, NULL, &mat);
+    if (st != TCA_OK) {
+        fprintf(stderr, "encode failed: %s\n", tca_status_name(st));
+        exit(1);
+    }
+    return mat;
+}
+
+static const uint16_t kPoison16 = 0xA5A5;
+static const uint32_t kPoison32 = 0xA5A5A5A5u;
+static const size_t kGuard = 64;
+
+static void test_decompress(uint64_t m, uint64_t k, Family f, tca_prng *r) {
+    std::vector<uint16_t> w(m * k);
+    fill(w, f, r);
+    tca_tbe_matrix *mat = encode(w, m, k, f);
+    tca_cuda_matrix *dm = NULL;
+    tca_status st = tca_cuda_matrix_upload(&mat->view, &dm);
+    EXPECT(st == TCA_OK, "upload %s", tca_status_name(st));
+    if (st != TCA_OK) {
+        tca_tbe_matrix_free(mat);
+        return;
+    }
+    const size_t n = m * k + kGuard;
+    uint16_t *d = NULL;
+    CUDA_OK(cudaMalloc(&d, n * 2));
+    std::vector<uint16_t> host(n, kPoison16);
+    CUDA_OK(cudaMemcpy(d, host.data(), n * 2, cudaMemcpyHostToDevice));
+    st = tca_cuda_decompress(dm, d, m * k, NULL);
+    EXPECT(st == TCA_OK, "decompress %s", tca_status_name(st));
+    CUDA_OK(cudaDeviceSynchronize());
+    CUDA_OK(cudaMemcpy(host.data(), d, n * 2, cudaMemcpyDeviceToHost));
+    size_t bad = 0, first = 0;
+    for (size_t i = 0; i < m * k; ++i)
+        if (host[i] != w[i] && bad++ == 0) first = i;
+    size_t guard_bad = 0;
+    for (size_t i = m * k; i < n; ++i) guard_bad += host[i] != kPoison16;
+    ++g_cases;
+    EXPECT(bad == 0, "decompress %llux%llu %s: %zu of %llu differ (first at %zu: got %04X want %04X)",
+           (unsigned long long)m, (unsigned long long)k, family_name[f], bad, (unsigned long long)(m * k), first,
+           host[first], w[first]);
+    EXPECT(guard_bad == 0, "decompress %llux%llu wrote %zu guard elements", (unsigned long long)m,
+           (unsigned long long)k, guard_bad);
+    EXPECT(tca_cuda_matrix_check(dm) == TCA_OK, "device error word set");
+    cudaFree(d);
+    tca_cuda_matrix_free(dm);
+    tca_tbe_matrix_free(mat);
+}
+
+struct GemmFixture {
+    uint64_t m, k;
+    Family f;
+    std::vector<uint16_t> w;
+    tca_tbe_matrix *mat;
+    tca_cuda_matrix *dm;
+};
+
+static void test_gemm(GemmFixture &fx, uint64_t n, uint32_t split, const tca_mma_profile *prof, tca_prng *r) {
+    const uint64_t m = fx.m, k = fx.k;
+    std::vector<uint16_t> x(n * k);
+    fill_x(x, fx.f, r);
+    std::vector<uint16_t> yref(n * m);
+    std::vector<uint32_t> fref(n * m);
+    tca_status st = tca_gemm_ref(&fx.mat->view, x.data(), n, prof, split, yref.data(), fref.data());
+    if (st != TCA_OK) {
+        fprintf(stderr, "tca_gemm_ref failed: %s\n", tca_status_name(st));
+        exit(1);
+    }
+    uint16_t *dx = NULL, *dy = NULL;
+    uint32_t *df = NULL;
+    CUDA_OK(cudaMalloc(&dx, x.size() * 2));
+    CUDA_OK(cudaMemcpy(dx, x.data(), x.size() * 2, cudaMemcpyHostToDevice));
+    const size_t ny = n * m + kGuard;
+    std::vector<uint16_t> hy(ny, kPoison16);
+    std::vector<uint32_t> hf(ny, kPoison32);
+    CUDA_OK(cudaMalloc(&dy, ny * 2));
+    CUDA_OK(cudaMalloc(&df, ny * 4));
+    CUDA_OK(cudaMemcpy(dy, hy.data(), ny * 2, cudaMemcpyHostToDevice));
+    CUDA_OK(cudaMemcpy(df, hf.data(), ny * 4, cudaMemcpyHostToDevice));
+    st = tca_cuda_gemm(fx.dm, dx, n, split, dy, df, NULL, 0, NULL);
+    EXPECT(st == TCA_OK, "gemm %s", tca_status_name(st));
+    CUDA_OK(cudaDeviceSynchronize());
+    CUDA_OK(cudaMemcpy(hy.data(), dy, ny * 2, cudaMemcpyDeviceToHost));
+    CUDA_OK(cudaMemcpy(hf.data(), df, ny * 4, cudaMemcpyDeviceToHost));
+    size_t bad_y = 0, bad_f = 0, first = 0, guard_bad = 0;
+    for (size_t i = 0; i < n * m; ++i) {
+        if (hy[i] != yref[i] && bad_y++ == 0) first = i;
+        bad_f += hf[i] != fref[i];
+    }
+    for (size_t i = n * m; i < ny; ++i) guard_bad += hy[i] != kPoison16 || hf[i] != kPoison32;
+    ++g_cases;
+    EXPECT(bad_y == 0 && bad_f == 0 && guard_bad == 0,
+           "gemm M=%llu K=%llu N=%llu S=%u %s: %zu BF16 and %zu FP32 of %llu differ, %zu guard writes "
+           "(first %zu: got %04X want %04X, f32 got %08X want %08X)",
+           (unsigned long long)m, (unsigned long long)k, (unsigned long long)n, split, family_name[fx.f], bad_y,
+           bad_f, (unsigned long long)(n * m), guard_bad, first, hy[first], yref[first], hf[first], fref[first]);
+    /* BF16-only output path (y_f32 NULL) must give the same Y. */
+    CUDA_OK(cudaMemcpy(dy, std::vector<uint16_t>(ny, kPoison16).data(), ny * 2, cudaMemcpyHostToDevice));
+    st = tca_cuda_gemm(fx.dm, dx, n, split, dy, NULL, NULL, 0, NULL);
+    CUDA_OK(cudaDeviceSynchronize());
+    CUDA_OK(cudaMemcpy(hy.data(), dy, ny * 2, cudaMemcpyDeviceToHost));
+    bad_y = 0;
+    for (size_t i = 0; i < n * m; ++i) bad_y += hy[i] != yref[i];
+    ++g_cases;
+    EXPECT(st == TCA_OK && bad_y == 0, "gemm (y only) M=%llu K=%llu N=%llu S=%u: %zu differ", (unsigned long long)m,
+           (unsigned long long)k, (unsigned long long)n, split, bad_y);
+    cudaFree(dx);
+    cudaFree(dy);
+    cudaFree(df);
+}
+
+static void test_gemm_shape(uint64_t m, uint64_t k, Family f, const std::vector<uint64_t> &ns,
+                            const tca_mma_profile *prof, tca_prng *r) {
+    GemmFixture fx;
+    fx.m = m;
+    fx.k = k;
+    fx.f = f;
+    fx.w.resize(m * k);
+    fill(fx.w, f, r);
+    fx.mat = encode(fx.w, m, k, f);
+    tca_status st = tca_cuda_matrix_upload(&fx.mat->view, &fx.dm);
+    EXPECT(st == TCA_OK, "upload %s", tca_status_name(st));
+    if (st == TCA_OK) {
+        const uint32_t t = (uint32_t)((k + 63) / 64);
+        const uint32_t splits[] = {1, 2, 3, 5, t};
+        for (uint64_t n : ns)
+            for (int i = 0; i < 5; ++i) {
+                const bool dup = i == 4 && (t == 1 || t == 2 || t == 3 || t == 5);
+                if (splits[i] <= t && !dup) test_gemm(fx, n, splits[i], prof, r);
+            }
+        EXPECT(tca_cuda_matrix_check(fx.dm) == TCA_OK, "device error word set");
+        tca_cuda_matrix_free(fx.dm);
+    }
+    tca_tbe_matrix_free(fx.mat);
+}
+
+static void test_api(tca_prng *r) {
+    std::vector<uint16_t> w(64 * 130);
+    fill(w, GAUSS, r);
+    tca_tbe_matrix *mat = encode(w, 64, 130, GAUSS);
+    tca_cuda_matrix *dm = NULL;
+    EXPECT(tca_cuda_matrix_upload(NULL, &dm) == TCA_ERROR_PARAM_NULL, "upload NULL view");
+    EXPECT(tca_cuda_matrix_upload(&mat->view, NULL) == TCA_ERROR_PARAM_NULL, "upload NULL out");
+    /* A corrupted copy (one TOG entry changed) must be rejected by validation, nothing uploaded. */
+    {
+        tca_tbe_view bad = mat->view;
+        tca_tbe_sizes sz;
+        tca_tbe_sizes_of(&bad.hdr, &sz);
+        std::vector<uint8_t> tog(bad.tog, bad.tog + sz.tog);
+        tog[16] ^= 0x10;
+        bad.tog = tog.data();
+        tca_cuda_matrix *dm2 = NULL;
+        tca_status st = tca_cuda_matrix_upload(&bad, &dm2);
+        EXPECT(tca_status_is_format_error(st) && dm2 == NULL, "corrupt TOG accepted: %s", tca_status_name(st));
+    }
+    EXPECT(tca_cuda_matrix_upload(&mat->view, &dm) == TCA_OK, "upload");
+    uint16_t *dx = NULL, *dy = NULL;
+    CUDA_OK(cudaMalloc(&dx, 4 * 130 * 2));
+    CUDA_OK(cudaMalloc(&dy, 64 * 130 * 2));
+    EXPECT(tca_cuda_gemm(NULL, dx, 4, 1, dy, NULL, NULL, 0, NULL) == TCA_ERROR_PARAM_NULL, "gemm NULL w");
+    EXPECT(tca_cuda_gemm(dm, NULL, 4, 1, dy, NULL, NULL, 0, NULL) == TCA_ERROR_PARAM_NULL, "gemm NULL x");
+    EXPECT(tca_cuda_gemm(dm, dx, 4, 1, NULL, NULL, NULL, 0, NULL) == TCA_ERROR_PARAM_NULL, "gemm NULL y");
+    EXPECT(tca_cuda_gemm(dm, dx, 0, 1, dy, NULL, NULL, 0, NULL) == TCA_ERROR_PARAM_SHAPE, "gemm n = 0");
+    EXPECT(tca_cuda_gemm(dm, dx, 4, 4, dy, NULL, NULL, 0, NULL) == TCA_ERROR_PARAM_SPLIT_K, "gemm S = T + 1");
+    EXPECT(tca_cuda_gemm(dm, dx, 4, 3, dy, NULL, dy, 8, NULL) == TCA_ERROR_PARAM_DST_TOO_SMALL, "small workspace");
+    EXPECT(tca_cuda_decompress(dm, dy, 64 * 130 - 1, NULL) == TCA_ERROR_PARAM_DST_TOO_SMALL, "decompress dst");
+    EXPECT(tca_cuda_decompress(dm, NULL, 64 * 130, NULL) == TCA_ERROR_PARAM_NULL, "decompress NULL");
+    size_t ws = 1;
+    EXPECT(tca_cuda_gemm_workspace_size(dm, 4, 1, &ws) == TCA_OK && ws == 0, "workspace S=1");
+    EXPECT(tca_cuda_gemm_workspace_size(dm, 4, 3, &ws) == TCA_OK && ws == 3 * 4 * 64 * 4, "workspace S=3");
+    g_cases += 13;
+    cudaFree(dx);
+    cudaFree(dy);
+    tca_cuda_matrix_free(dm);
+    tca_tbe_matrix_free(mat);
+}
+
+/* The large-N path is not contract-exact; check it against the FP32 reference within a bound that
+ * any fp32-accumulating order meets (catches layout errors, not rounding differences). */
+static void test_dense_path(tca_prng *r) {
+    const uint64_t m = 192, k = 320, n = 40;
+    std::vector<uint16_t> w(m * k), x(n * k);
+    fill(w, GAUSS, r);
+    fill_x(x, GAUSS, r);
+    tca_tbe_matrix *mat = encode(w, m, k, GAUSS);
+    tca_cuda_matrix *dm = NULL;
+    EXPECT(tca_cuda_matrix_upload(&mat->view, &dm) == TCA_OK, "upload");
+    uint16_t *dx, *dy;
+    CUDA_OK(cudaMalloc(&dx, n * k * 2));
+    CUDA_OK(cudaMalloc(&dy, n * m * 2));
+    CUDA_OK(cudaMemcpy(dx, x.data(), n * k * 2, cudaMemcpyHostToDevice));
+    tca_status st = tca_cuda_gemm_dense(dm, dx, n, dy, NULL, NULL);
+    CUDA_OK(cudaDeviceSynchronize());
+    std::vector<uint16_t> y(n * m);
+    CUDA_OK(cudaMemcpy(y.data(), dy, n * m * 2, cudaMemcpyDeviceToHost));
+    size_t bad = 0;
+    for (uint64_t i = 0; i < n; ++i)
+        for (uint64_t j = 0; j < m; ++j) {
+            double s = 0, a = 0;
+            for (uint64_t kk = 0; kk < k; ++kk) {
+                const double p = tca_double_from_bf16(w[j * k + kk]) * tca_double_from_bf16(x[i * k + kk]);
+                s += p;
+                a += fabs(p);
+            }
+            bad += fabs(tca_double_from_bf16(y[i * m + j]) - s) > 0.01 * a + 1e-30;
+        }
+    ++g_cases;
+    EXPECT(st == TCA_OK && bad == 0, "dense path: %s, %zu outputs off", tca_status_name(st), bad);
+    cudaFree(dx);
+    cudaFree(dy);
+    tca_cuda_matrix_free(dm);
+    tca_tbe_matrix_free(mat);
+}
+
+int main(void) {
+    int ndev = 0;
+    if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev == 0) {
+        printf("no CUDA device: skipped\n");
+        return 77;
+    }
+    cudaDeviceProp prop;
+    CUDA_OK(cudaGetDeviceProperties(&prop, 0));
+    const char *pname = prop.major >= 9 ? "sm90" : "sm80";
+    if (prop.major == 8 && prop.minor == 6) pname = "sm86";
+    if (prop.major == 8 && prop.minor == 9) pname = "sm89";
+    const tca_mma_profile *prof = tca_mma_profile_by_name(pname);
+    if (!prof || prop.major > 9) {
+        printf("no reference profile for this GPU (%s, sm_%d%d): skipped\n", prop.name, prop.major, prop.minor);
+        return 77;
+    }
+    const char *seed_env = getenv("TCA_TEST_SEED");
+    const uint64_t seed = seed_env ? strtoull(seed_env, NULL, 0) : 0x7CA5EEDull;
+    const int full = getenv("TCA_CHECK_EXPENSIVE") && atoi(getenv("TCA_CHECK_EXPENSIVE")) == 1;
+    printf("test_kernels: %s (sm_%d%d), profile %s, seed 0x%llx, %s tier\n", prop.name, prop.major, prop.minor, pname,
+           (unsigned long long)seed, full ? "full" : "quick");
+    tca_prng r;
+    tca_prng_seed(&r, seed);
+
+    test_api(&r);
+
+    /* Decompressor: ragged M and K, every family. */
+    const uint64_t dshapes[][2] = {{1, 1},    {1, 64},   {64, 64},  {17, 33},   {65, 130},  {100, 257},
+                                   {128, 4096}, {300, 1000}, {3, 4097}, {1000, 72}, {4096, 512}};
+    for (auto &s : dshapes)
+        for (int f = 0; f < NFAMILIES; ++f) test_decompress(s[0], s[1], (Family)f, &r);
+    printf("decompress: %d cases, %d failures so far\n", g_cases, g_failures);
+
+    /* ZipGEMM: ragged M, K; N in {1,2,3,8,16,17,32,64,128}; S in {1,2,3,5,T}. */
+    const std::vector<uint64_t> all_n = {1, 2, 3, 8, 16, 17, 32, 64, 128};
+    const std::vector<uint64_t> few_n = {1, 17, 64};
+    test_gemm_shape(64, 64, SMALL_INT, all_n, prof, &r);
+    test_gemm_shape(100, 330, GAUSS, all_n, prof, &r);
+    test_gemm_shape(17, 1000, SPECIALS, all_n, prof, &r);
+    test_gemm_shape(130, 200, WIDE, few_n, prof, &r);
+    test_gemm_shape(65, 129, ALL_FALLBACK, few_n, prof, &r);
+    test_gemm_shape(1, 1, GAUSS, {1, 2, 3}, prof, &r);
+    test_gemm_shape(7, 63, SMALL_INT, {3, 16, 200}, prof, &r);
+    test_gemm_shape(256, 4096, GAUSS, {1, 16}, prof, &r);
+    test_gemm_shape(33, 4160, SPECIALS, {2, 17}, prof, &r);
+    if (full) {
+        test_gemm_shape(512, 2048, GAUSS, all_n, prof, &r);
+        test_gemm_shape(300, 777, WIDE, all_n, prof, &r);
+        test_gemm_shape(200, 640, ALL_FALLBACK, all_n, prof, &r);
+    }
+    test_dense_path(&r);
+
+    printf("test_kernels: %d cases, %d failures\n", g_cases, g_failures);
+    return g_failures ? 1 : 0;
+}

@@ -78,15 +78,38 @@ typedef struct tca_mma_op {
     tca_mma_acc acc;   /* C and D type (F16 only with F16 inputs) */
 } tca_mma_op;
 
-/** Execute one mma.sync for a warp. a[lane][0..3] (k8: 0..1), b[lane][0..1] (k8: 0), c/d[lane][0..3]
- *  (f16 accumulators: 0..1) are the 32-bit registers exactly as a kernel holds them.
- *  @return TCA_ERROR_PARAM_INVALID for an unsupported op (e.g. bf16 inputs with f16 acc). */
+/** Execute one mma.sync.aligned.m16n8k{16,8}.row.col for a warp (spec 2.1, 2.2, 3.2).
+ *  a[lane][0..3] (k8: 0..1), b[lane][0..1] (k8: 0), c/d[lane][0..3] (f16 accumulators: 0..1) are
+ *  the 32-bit registers exactly as a kernel holds them: of two 16-bit elements the lower-indexed
+ *  one is in bits 15:0. Registers beyond those listed are neither read nor written; d may be c.
+ *  @return TCA_ERROR_PARAM_NULL, TCA_ERROR_PARAM_PROFILE (profile fails validation),
+ *  TCA_ERROR_PARAM_INVALID for an unsupported op (e.g. bf16 inputs with f16 acc). */
 tca_status tca_mma_sync(const tca_mma_profile *p, tca_mma_op op, const uint32_t a[32][4], const uint32_t b[32][2],
                         const uint32_t c[32][4], uint32_t d[32][4]);
 /** Tile-level convenience: A 16 x K row-major, B K x 8 row-major (B[k][n]), C and D 16 x 8
- *  row-major (binary32 patterns, or binary16 in the low 16 bits for f16 accumulators). */
+ *  row-major (binary32 patterns, or binary16 in the low 16 bits for f16 accumulators: the upper
+ *  16 bits of C are ignored and those of D are written as 0). Each output is one tca_mma_dot
+ *  over k = 0..K-1 starting from its C. D may be C. Errors as tca_mma_sync. */
 tca_status tca_mma_tile(const tca_mma_profile *p, tca_mma_op op, const uint16_t *A, const uint16_t *B,
                         const uint32_t *C, uint32_t *D);
+
+/* --------------------------------------------------------------- wgmma (spec 2.4 and 3.2) */
+
+/** wgmma.mma_async.sync.aligned.m64nNk16.f32.{bf16,f16}.{bf16,f16} at tile level: N = 8..256, a
+ *  multiple of 8; A 64 x 16 row-major, B 16 x N row-major (B[k][n]), C and D 64 x N row-major
+ *  binary32. Four warps, each output one tca_mma_dot_f32 over k = 0..15 from its C: the same
+ *  numerics as mma.sync per k16 (verified on an H200 for N = 8 with the sm90 profile; wgmma only
+ *  exists on sm_90a, other profiles give their own k16 numerics). D may be C.
+ *  @return TCA_ERROR_PARAM_NULL, TCA_ERROR_PARAM_PROFILE, TCA_ERROR_PARAM_SHAPE (N),
+ *  TCA_ERROR_PARAM_INVALID (input type). */
+tca_status tca_wgmma_tile(const tca_mma_profile *p, tca_mma_input in, int n, const uint16_t *A, const uint16_t *B,
+                          const uint32_t *C, uint32_t *D);
+/** The same with A from registers (the RS form, spec 2.4): a[thread][0..3] for the 128 threads of
+ *  the warpgroup (thread = 32 * warp + lane); B as in tca_wgmma_tile (it comes from shared
+ *  memory through a descriptor, whose layouts are outside this function); c and d hold
+ *  128 x (N/2) registers, d[thread * (N/2) + i]. d may be c. */
+tca_status tca_wgmma_rs(const tca_mma_profile *p, tca_mma_input in, int n, const uint32_t a[128][4],
+                        const uint16_t *B, const uint32_t *c, uint32_t *d);
 
 #ifdef __cplusplus
 }

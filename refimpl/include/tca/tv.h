@@ -145,6 +145,20 @@ tca_status tca_tv_mma_case_read(const tca_tv_record *r, tca_mma_op op, tca_tv_mm
 /** Write one MMA record (id, flags when non-NULL and non-empty, A, B, C, D) and its blank line. */
 void tca_tv_mma_case_write(tca_tv_writer *w, tca_mma_op op, const tca_tv_mma_case *c);
 
+
+/* ------------------------------------------------- matrices drawn from the PRNG (vectors 2.3) */
+
+/** Fill a rows x cols row-major BF16 matrix from a named recipe, drawing from a generator seeded
+ *  with `seed` in row-major order (vectors 2.3). W recipes: "weights", "smallint", "widerange",
+ *  "specials", "pairs". X recipes: "act", "smallint", "widerange", and "negpairs"/"nearpairs"
+ *  (which also draw row-major but pair column 2j+1 with column 2j).
+ *  @return TCA_ERROR_PARAM_INVALID for an unknown recipe. */
+tca_status tca_tv_fill_matrix(const char *recipe, uint64_t seed, uint16_t *out, uint64_t rows, uint64_t cols);
+
+/** SHA-256 of n little-endian u16 / u32 values (vectors 6.3). */
+void tca_tv_digest16(const uint16_t *v, uint64_t n, uint8_t digest[32]);
+void tca_tv_digest32(const uint32_t *v, uint64_t n, uint8_t digest[32]);
+
 /* ------------------------------------------------------------- manifest (vectors 8) */
 
 #define TCA_TV_MANIFEST_COLUMNS 7

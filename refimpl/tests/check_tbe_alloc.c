@@ -35,6 +35,7 @@ static void alloc_loop(uint64_t M, uint64_t K)
         ck_assert_int_eq(a.calls, fail_at + 1); /* stopped at the failing allocation */
     }
     ck_assert_int_ge(fail_at, 1); /* at least one allocation point was exercised */
+    free(w);
 }
 
 START_TEST(test_tbe_alloc_encode_failures)

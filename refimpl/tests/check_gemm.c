@@ -62,7 +62,7 @@ static void check_paths_agree(const uint16_t *w, uint64_t m, uint64_t k, const u
     uint32_t *f_d = xmalloc32(out), *f_c = xmalloc32(out), *f_s = xmalloc32(out);
     tca_ck_assert_status(tca_gemm_dense_ref(w, m, k, x, n, p, s, y_d, f_d), TCA_OK);
     tca_ck_assert_status(tca_gemm_ref(&mat->view, x, n, p, s, y_c, f_c), TCA_OK);
-    tca_ck_assert_status(tca__gemm_ref_exec(&mat->view, x, n, p, s, y_s, f_s, TCA__GEMM_EXEC_MMA_SYNC), TCA_OK);
+    tca_ck_assert_status(tca__gemm_ref_exec(&mat->view, x, n, p, s, 0, UINT64_MAX, y_s, f_s, TCA__GEMM_EXEC_MMA_SYNC), TCA_OK);
     for (uint64_t i = 0; i < out; i++) {
         ck_assert_msg(f_c[i] == f_d[i] && y_c[i] == y_d[i],
                       "%s M=%llu N=%llu K=%llu S=%u out %llu: compressed %08x/%04x dense %08x/%04x", p->name,
@@ -513,6 +513,37 @@ START_TEST(test_gemm_nan_in_activations)
 }
 END_TEST
 
+START_TEST(test_gemm_strips_equal_whole)
+{
+    /* Disjoint strip ranges fill exactly their rows with tca_gemm_ref's bits, nothing else. */
+    tca_prng r;
+    tca_prng_seed(&r, tca_prng_derive(tca_test_seed(), 600));
+    const uint64_t m = 64 * 4 + 9, n = 7, k = 150; /* 5 strips */
+    uint16_t *w = xmalloc16(m * k), *x = xmalloc16(n * k), *y = xmalloc16(n * m), *ys = xmalloc16(n * m);
+    uint32_t *yf = xmalloc32(n * m), *yfs = xmalloc32(n * m);
+    fill_mixed(&r, w, m * k, 1);
+    fill_mixed(&r, x, n * k, 1);
+    tca_tbe_matrix *mat = encode(w, m, k);
+    const tca_mma_profile *p = tca_mma_profile_by_name("sm90");
+    tca_ck_assert_status(tca_gemm_ref(&mat->view, x, n, p, 2, y, yf), TCA_OK);
+    for (uint64_t i = 0; i < n * m; i++) ys[i] = 0xAAAA, yfs[i] = 0xAAAAAAAAu;
+    static const uint64_t cuts[] = {0, 2, 2, 3, 5};
+    for (int c = 0; c < 4; c++) {
+        tca_ck_assert_status(tca_gemm_ref_strips(&mat->view, x, n, p, 2, cuts[c], cuts[c + 1], ys, yfs), TCA_OK);
+        for (uint64_t in = 0; in < n; in++) /* rows beyond this range are still untouched */
+            for (uint64_t im = 64 * cuts[c + 1]; im < m; im++) tca_ck_assert_bits16(ys[in * m + im], 0xAAAA);
+    }
+    for (uint64_t i = 0; i < n * m; i++) {
+        tca_ck_assert_bits16(ys[i], y[i]);
+        tca_ck_assert_bits32(yfs[i], yf[i]);
+    }
+    tca_ck_assert_status(tca_gemm_ref_strips(&mat->view, x, n, p, 2, 3, 2, ys, yfs), TCA_ERROR_PARAM_INVALID);
+    tca_ck_assert_status(tca_gemm_ref_strips(&mat->view, x, n, p, 2, 0, 6, ys, yfs), TCA_ERROR_PARAM_INVALID);
+    free(w), free(x), free(y), free(ys), free(yf), free(yfs);
+    tca_tbe_matrix_free(mat);
+}
+END_TEST
+
 Suite *tca_gemm_suite(void);
 Suite *tca_gemm_suite(void)
 {
@@ -530,6 +561,7 @@ Suite *tca_gemm_suite(void)
     tcase_add_test(tc, test_gemm_split_reduction_order_is_visible);
     tcase_add_test(tc, test_gemm_nan_inf_propagation);
     tcase_add_test(tc, test_gemm_nan_in_activations);
+    tcase_add_test(tc, test_gemm_strips_equal_whole);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -20,6 +20,16 @@ extern "C" {
 tca_status tca_gemm_ref(const tca_tbe_view *w, const uint16_t *x, uint64_t n, const tca_mma_profile *p,
                         uint32_t split_k, uint16_t *y, uint32_t *y_f32);
 
+/** tca_gemm_ref restricted to the 64-row strips [strip_begin, strip_end) of W, i.e. output
+ *  columns m in [64*strip_begin, min(64*strip_end, M)) of every row of Y; the other elements of
+ *  y / y_f32 are not touched. Each element gets exactly the bits tca_gemm_ref gives it, so
+ *  callers can split one GEMM across threads (disjoint strip ranges, shared y). W is validated
+ *  on every call. strip_end <= ceil(M/64), strip_begin <= strip_end (else
+ *  TCA_ERROR_PARAM_INVALID); an empty range only validates. */
+tca_status tca_gemm_ref_strips(const tca_tbe_view *w, const uint16_t *x, uint64_t n, const tca_mma_profile *p,
+                               uint32_t split_k, uint64_t strip_begin, uint64_t strip_end, uint16_t *y,
+                               uint32_t *y_f32);
+
 /** The same contract from a dense W (M x K row-major), for checking the compressed path. */
 tca_status tca_gemm_dense_ref(const uint16_t *w, uint64_t m, uint64_t k, const uint16_t *x, uint64_t n,
                               const tca_mma_profile *p, uint32_t split_k, uint16_t *y, uint32_t *y_f32);

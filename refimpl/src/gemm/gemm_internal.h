@@ -29,8 +29,11 @@ typedef enum tca__gemm_exec {
                                     B and C fragments built as a kernel builds them */
 } tca__gemm_exec;
 
+/** The compressed path over the 64-row strips [strip_begin, strip_end) of W (UINT64_MAX as
+ *  strip_end: to the last strip). */
 tca_status tca__gemm_ref_exec(const tca_tbe_view *w, const uint16_t *x, uint64_t n, const tca_mma_profile *p,
-                              uint32_t split_k, uint16_t *y, uint32_t *y_f32, tca__gemm_exec exec);
+                              uint32_t split_k, uint64_t strip_begin, uint64_t strip_end, uint16_t *y,
+                              uint32_t *y_f32, tca__gemm_exec exec);
 
 /** Number of 64-wide K tiles, T = ceil(K/64) (spec mma-semantics 6.3). */
 static inline uint64_t tca__gemm_k_tiles(uint64_t k) { return k / 64u + (k % 64u != 0); }

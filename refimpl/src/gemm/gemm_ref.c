@@ -85,7 +85,8 @@ static tca_status run_tile_mma_sync(const tca__gemm_tile_fragments frag, const u
 }
 
 tca_status tca__gemm_ref_exec(const tca_tbe_view *w, const uint16_t *x, uint64_t n, const tca_mma_profile *p,
-                              uint32_t split_k, uint16_t *y, uint32_t *y_f32, tca__gemm_exec exec)
+                              uint32_t split_k, uint64_t strip_begin, uint64_t strip_end, uint16_t *y,
+                              uint32_t *y_f32, tca__gemm_exec exec)
 {
     if (w == NULL) return TCA_ERROR_PARAM_NULL;
     if (exec != TCA__GEMM_EXEC_DOT && exec != TCA__GEMM_EXEC_MMA_SYNC) return TCA_ERROR_PARAM_INVALID;
@@ -99,6 +100,9 @@ tca_status tca__gemm_ref_exec(const tca_tbe_view *w, const uint16_t *x, uint64_t
 
     const uint64_t m = w->hdr.rows, k = w->hdr.cols;
     const uint64_t kt_count = tca__gemm_k_tiles(k), strips = m / 64u + (m % 64u != 0);
+    if (strip_end == UINT64_MAX) strip_end = strips;
+    if (strip_begin > strip_end || strip_end > strips) return TCA_ERROR_PARAM_INVALID;
+    if (strip_begin == strip_end) return TCA_OK;
 
     strip_state ss;
     ss.n = n;
@@ -114,7 +118,7 @@ tca_status tca__gemm_ref_exec(const tca_tbe_view *w, const uint16_t *x, uint64_t
         goto done;
     }
 
-    for (uint64_t gm = 0; gm < strips; gm++) {
+    for (uint64_t gm = strip_begin; gm < strip_end; gm++) {
         const uint64_t rows = (m - 64u * gm < 64u) ? m - 64u * gm : 64u;
         for (uint32_t s = 0; s < split_k; s++) {
             uint64_t kt0, kt1;
@@ -154,5 +158,13 @@ done:
 tca_status tca_gemm_ref(const tca_tbe_view *w, const uint16_t *x, uint64_t n, const tca_mma_profile *p,
                         uint32_t split_k, uint16_t *y, uint32_t *y_f32)
 {
-    return tca__gemm_ref_exec(w, x, n, p, split_k, y, y_f32, TCA__GEMM_EXEC_DOT);
+    return tca__gemm_ref_exec(w, x, n, p, split_k, 0, UINT64_MAX, y, y_f32, TCA__GEMM_EXEC_DOT);
+}
+
+tca_status tca_gemm_ref_strips(const tca_tbe_view *w, const uint16_t *x, uint64_t n, const tca_mma_profile *p,
+                               uint32_t split_k, uint64_t strip_begin, uint64_t strip_end, uint16_t *y,
+                               uint32_t *y_f32)
+{
+    if (strip_end == UINT64_MAX) return TCA_ERROR_PARAM_INVALID; /* not a valid strip count */
+    return tca__gemm_ref_exec(w, x, n, p, split_k, strip_begin, strip_end, y, y_f32, TCA__GEMM_EXEC_DOT);
 }

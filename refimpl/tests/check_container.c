@@ -481,7 +481,7 @@ START_TEST(test_container_metadata_contents)
     tca_st_file *o;
     tca_ck_assert_status(tca_st_parse(c.data, c.size, NULL, &o), TCA_OK);
     /* safetensors 3.2: input metadata first, in order, then the tca keys */
-    ck_assert_uint_eq(o->n_meta, 6);
+    ck_assert_uint_eq(o->n_meta, 7);
     ck_assert_str_eq(o->meta[0].key, "format");
     ck_assert_str_eq(o->meta[1].key, "z");
     ck_assert_str_eq(o->meta[2].key, "tca.format");
@@ -543,8 +543,12 @@ START_TEST(test_container_metadata_contents)
         ck_assert_str_eq(json_string_value(json_object_get(crc, names[i] + 6)), hex);
     }
     json_decref(m);
-    /* the pass-through tensor is stored unchanged */
+    /* the pass-through tensor is stored unchanged, and its CRC-32C listed (safetensors 3.3) */
     ck_assert_mem_eq(o->tensors[7].data, f.t[1].data, 12);
+    ck_assert_str_eq(o->meta[6].key, "tca.passthrough_crc32c");
+    char pexp[64];
+    snprintf(pexp, sizeof pexp, "{\"v\":\"%08lx\"}", (unsigned long)tca_crc32c(f.t[1].data, 12));
+    ck_assert_str_eq(o->meta[6].value, pexp);
     tca_st_free(o);
     tca_st_buffer_free(&c);
     free(in);
@@ -634,6 +638,52 @@ START_TEST(test_container_crc_detects_each_array)
     ck_assert_mem_eq(d.data, in, size);
     tca_st_buffer_free(&d);
     tca_st_free(o);
+    tca_st_buffer_free(&c);
+    free(in);
+    free_in_file(&f);
+}
+END_TEST
+
+/* safetensors 3.3: a flipped bit in a pass-through tensor is detected too. */
+START_TEST(test_container_crc_detects_passthrough)
+{
+    tca_prng r;
+    tca_prng_seed(&r, tca_test_seed() ^ 7);
+    in_file f;
+    make_mixed(&f, &r);
+    size_t size;
+    uint8_t *in = write_in_file(&f, &size);
+    tca_st_buffer c;
+    tca_ck_assert_status(compress_buf(in, size, 0, &c), TCA_OK);
+    tca_ckpt_reader *rd;
+    tca_ck_assert_status(tca_ckpt_open(c.data, c.size, NULL, &rd), TCA_OK);
+    size_t n = rd->n_entries, checked = 0;
+    tca_ckpt_close(rd);
+    for (size_t i = 0; i < n; i++) {
+        tca_ck_assert_status(tca_ckpt_open(c.data, c.size, NULL, &rd), TCA_OK);
+        const tca_ckpt_entry *e = &rd->entries[i];
+        uint64_t bytes = e->original->end - e->original->begin;
+        if (e->compressed || bytes == 0) {
+            tca_ckpt_close(rd);
+            continue;
+        }
+        ck_assert_int_eq(e->has_plain_crc, 1);
+        size_t off = (size_t)(e->stored->data - c.data) + (size_t)tca_prng_below(&r, bytes);
+        uint8_t mask = (uint8_t)(1u << tca_prng_below(&r, 8));
+        tca_ck_assert_status(tca_ckpt_check_crc(rd, i, NULL), TCA_OK);
+        c.data[off] ^= mask;
+        tca_ck_assert_status(tca_ckpt_check_crc(rd, i, NULL), TCA_ERROR_CONTAINER_CRC);
+        tca_st_buffer d;
+        memset(&d, 0, sizeof d);
+        size_t failed = 999;
+        tca_ck_assert_status(tca_ckpt_decompress(rd, tca_st_sink_buffer, &d, &failed), TCA_ERROR_CONTAINER_CRC);
+        ck_assert_uint_eq(failed, i);
+        tca_st_buffer_free(&d);
+        c.data[off] ^= mask;
+        tca_ckpt_close(rd);
+        checked++;
+    }
+    ck_assert_uint_ge(checked, 5);
     tca_st_buffer_free(&c);
     free(in);
     free_in_file(&f);
@@ -832,6 +882,27 @@ START_TEST(test_container_rejects_bad_metadata)
     e.meta_key = "tca.tensor.nope";
     e.meta_value = tm;
     tca_ck_assert_status(open_edited(&c, &e), TCA_ERROR_CONTAINER_METADATA);
+
+    /* tca.passthrough_crc32c: optional; when present it lists exactly the pass-through tensors */
+    const char *pc = tca_st_meta_get(o, "tca.passthrough_crc32c", NULL);
+    ck_assert_ptr_nonnull(pc);
+    e.meta_key = "tca.passthrough_crc32c";
+    e.meta_value = NULL;
+    tca_ck_assert_status(open_edited(&c, &e), TCA_OK);
+    e.meta_value = "{}";
+    tca_ck_assert_status(open_edited(&c, &e), TCA_ERROR_CONTAINER_METADATA);
+    e.meta_value = replace_in(pc, "{", "{\"w\":\"00000000\",", buf, sizeof buf);
+    tca_ck_assert_status(open_edited(&c, &e), TCA_ERROR_CONTAINER_METADATA);
+    e.meta_value = replace_in(pc, "\"p\"", "\"nope\"", buf, sizeof buf);
+    tca_ck_assert_status(open_edited(&c, &e), TCA_ERROR_CONTAINER_METADATA);
+    e.meta_value = replace_in(pc, "\":\"", "\":\"x", buf, sizeof buf);
+    tca_ck_assert_status(open_edited(&c, &e), TCA_ERROR_CONTAINER_METADATA);
+    e.meta_value = "[]";
+    tca_ck_assert_status(open_edited(&c, &e), TCA_ERROR_CONTAINER_METADATA);
+    /* a well-formed but wrong value: the pass-through tensor fails its check */
+    snprintf(b2, sizeof b2, "{\"p\":\"%08lx\"}", (unsigned long)(tca_crc32c(f.t[1].data, f.t[1].bytes) ^ 1u));
+    e.meta_value = b2;
+    tca_ck_assert_status(open_edited(&c, &e), TCA_ERROR_CONTAINER_CRC);
 
     /* arrays: missing or misnamed -> metadata; pass-through missing or extra tensor -> original */
     memset(&e, 0, sizeof e);
@@ -1058,6 +1129,7 @@ Suite *tca_container_suite(void)
     tcase_add_test(tc, test_container_metadata_contents);
     tcase_add_test(tc, test_container_encode_order_independent);
     tcase_add_test(tc, test_container_crc_detects_each_array);
+    tcase_add_test(tc, test_container_crc_detects_passthrough);
     tcase_add_test(tc, test_container_rejects_bad_metadata);
     tcase_add_test(tc, test_container_plain_file_is_not_compressed);
     tcase_add_test(tc, test_container_name_collision);

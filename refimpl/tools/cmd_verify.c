@@ -120,7 +120,10 @@ int tca_cmd_verify(int argc, char **argv)
         tca_ckpt_array bad;
         st = tca_ckpt_check_crc(r, i, &bad);
         if (st != TCA_OK) {
-            rc = cli_fail(argv[0], path, st, "tensor %s, array %s.tca.%s", t->name, t->name, tca_ckpt_array_name(bad));
+            if (e->compressed)
+                rc = cli_fail(argv[0], path, st, "tensor %s, array %s.tca.%s", t->name, t->name, tca_ckpt_array_name(bad));
+            else
+                rc = cli_fail(argv[0], path, st, "tensor %s (stored as is)", t->name);
             goto done;
         }
         free(buf);

@@ -173,7 +173,7 @@ typedef struct tca_ckpt_item {
     tca_tbe_matrix *matrix;     /* the encoding when action == TCA_CKPT_COMPRESS */
     uint64_t original_bytes;    /* the input tensor's bytes */
     uint64_t stored_bytes;      /* bytes in the output data region (seven arrays or original) */
-    uint32_t crc[TCA_CKPT_ARRAYS];
+    uint32_t crc[TCA_CKPT_ARRAYS];  /* compressed: per array; pass-through: crc[0] of the bytes */
 } tca_ckpt_item;
 
 typedef struct tca_ckpt_plan {
@@ -203,6 +203,8 @@ typedef struct tca_ckpt_entry {
     const tca_st_tensor *original;  /* entry of the stored original header */
     int compressed;
     const tca_st_tensor *stored;    /* pass-through: the container's tensor of the same name */
+    int has_plain_crc;              /* pass-through: listed in tca.passthrough_crc32c */
+    uint32_t plain_crc;             /* pass-through: its CRC-32C from the metadata */
     const tca_st_tensor *arrays[TCA_CKPT_ARRAYS]; /* compressed: the seven container tensors */
     uint32_t crc[TCA_CKPT_ARRAYS];  /* compressed: the CRC-32C values from the metadata */
     tca_tbe_view view;              /* compressed: header fields from the metadata, arrays into
@@ -227,10 +229,12 @@ void tca_ckpt_close(tca_ckpt_reader *r);
 /** 1 if the parsed file carries `tca.format` in its metadata. */
 int tca_ckpt_is_compressed(const tca_st_file *f);
 /** Check the CRC-32C of each array of entry i (TCA_ERROR_CONTAINER_CRC; *bad_array, may be
- *  NULL, receives the first failing array). TCA_OK for a pass-through entry. */
+ *  NULL, receives the first failing array), or of a pass-through entry's bytes when the file
+ *  lists it in tca.passthrough_crc32c (safetensors 3.3). */
 tca_status tca_ckpt_check_crc(const tca_ckpt_reader *r, size_t i, tca_ckpt_array *bad_array);
 /** Original bytes of entry i into dst (dst_size >= original->end - original->begin): CRC check,
- *  tca_tbe_validate, tca_tbe_decode, little-endian store. Pass-through entries are copied. */
+ *  tca_tbe_validate, tca_tbe_decode, little-endian store. Pass-through entries are CRC-checked
+ *  (when listed) and copied. */
 tca_status tca_ckpt_decode_entry(const tca_ckpt_reader *r, size_t i, uint8_t *dst, size_t dst_size);
 /** Write the original file byte for byte (safetensors 4). On a decoding error, *failed_entry
  *  (may be NULL) receives the index of the entry that failed. */

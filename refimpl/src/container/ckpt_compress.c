@@ -67,11 +67,12 @@ tca_status tca_ckpt_plan_encode(tca_ckpt_plan *p, size_t i)
     if (i >= p->n_items) return TCA_ERROR_PARAM_INVALID;
     tca_ckpt_item *it = &p->items[i];
     if (it->encoded) return TCA_OK;
+    const tca_st_tensor *t = &p->in->tensors[it->tensor];
     if (it->action != TCA_CKPT_COMPRESS) {
+        it->crc[0] = tca_crc32c(t->data, (size_t)(t->end - t->begin)); /* safetensors 3.3 */
         it->encoded = 1;
         return TCA_OK;
     }
-    const tca_st_tensor *t = &p->in->tensors[it->tensor];
     if (t->elements > SIZE_MAX / 2) return TCA_ERROR_ALLOC;
     /* The tensor's bytes are little-endian at any alignment: load them into host uint16_t. */
     uint16_t *w = (uint16_t *)tca_alloc_array(p->alloc, (size_t)t->elements, sizeof(uint16_t));
@@ -96,6 +97,7 @@ tca_status tca_ckpt_plan_encode(tca_ckpt_plan *p, size_t i)
      * forced */
     if (stored >= it->original_bytes && !p->force) {
         tca_tbe_matrix_free(m);
+        it->crc[0] = tca_crc32c(t->data, (size_t)(t->end - t->begin));
         it->action = TCA_CKPT_PASS_NOT_SMALLER;
         it->encoded = 1;
         return TCA_OK;
@@ -164,6 +166,22 @@ static tca_status build_header(const tca_ckpt_plan *p, tca_st_builder *b)
         }
         tca_free(p->alloc, key);
         free(val);
+    }
+    /* safetensors 3.3: the CRC-32C of every pass-through tensor, in header order */
+    if (st == TCA_OK) {
+        json_t *crcs = json_object();
+        int bad = !crcs;
+        for (size_t i = 0; !bad && i < p->n_items; i++) {
+            const tca_ckpt_item *it = &p->items[i];
+            if (it->action == TCA_CKPT_COMPRESS) continue;
+            char hex[9];
+            snprintf(hex, sizeof hex, "%08lx", (unsigned long)it->crc[0]);
+            bad = json_object_set_new(crcs, in->tensors[it->tensor].name, json_string(hex)) != 0;
+        }
+        char *text = bad ? NULL : json_dumps(crcs, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(crcs);
+        st = text ? tca_st_builder_meta(b, "tca.passthrough_crc32c", text, strlen(text)) : TCA_ERROR_ALLOC;
+        free(text);
     }
     /* safetensors 3.1: each compressed tensor is replaced, at its position, by its seven arrays */
     for (size_t i = 0; st == TCA_OK && i < p->n_items; i++) {

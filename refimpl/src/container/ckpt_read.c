@@ -35,10 +35,9 @@ static int get_u64(json_t *o, const char *key, uint64_t max, uint64_t *out)
     return *out <= max;
 }
 
-/* safetensors 3.2: "crc32c" values are exactly 8 lower-case hex digits. */
-static int parse_crc(json_t *crc, const char *key, uint32_t *out)
+/* safetensors 3.2: CRC values are exactly 8 lower-case hex digits. */
+static int parse_crc_value(const json_t *v, uint32_t *out)
 {
-    json_t *v = json_object_get(crc, key);
     if (!json_is_string(v) || json_string_length(v) != 8) return 0;
     const char *s = json_string_value(v);
     uint32_t x = 0;
@@ -56,6 +55,7 @@ static int parse_crc(json_t *crc, const char *key, uint32_t *out)
     *out = x;
     return 1;
 }
+static int parse_crc(json_t *crc, const char *key, uint32_t *out) { return parse_crc_value(json_object_get(crc, key), out); }
 
 /* Parse tca.tensor.NAME (safetensors 3.2) into e->view.hdr and e->crc. */
 static tca_status parse_tensor_meta(const char *text, size_t len, tca_ckpt_entry *e, uint64_t shape[2])
@@ -193,6 +193,33 @@ static tca_status open_entries(tca_ckpt_reader *r)
         claimed[k] = 1;
         e->stored = t;
     }
+    /* safetensors 3.3: tca.passthrough_crc32c (optional) lists exactly the pass-through tensors */
+    size_t plen_crc = 0;
+    const char *pc = st == TCA_OK ? tca_st_meta_get(c, "tca.passthrough_crc32c", &plen_crc) : NULL;
+    if (pc) {
+        json_error_t err;
+        json_t *obj = json_loadb(pc, plen_crc, JSON_REJECT_DUPLICATES, &err);
+        if (!json_is_object(obj)) st = TCA_ERROR_CONTAINER_METADATA;
+        const char *key;
+        json_t *val;
+        size_t listed = 0, plain = 0;
+        if (st == TCA_OK) json_object_foreach(obj, key, val)
+            {
+                long k = tca_st_find(o, key);
+                uint32_t crc;
+                int ok = k >= 0 && !r->entries[k].compressed && parse_crc_value(val, &crc);
+                if (!ok) {
+                    st = TCA_ERROR_CONTAINER_METADATA;
+                    break;
+                }
+                r->entries[k].has_plain_crc = 1;
+                r->entries[k].plain_crc = crc;
+                listed++;
+            }
+        for (size_t i = 0; i < o->n_tensors; i++) plain += !r->entries[i].compressed;
+        if (st == TCA_OK && listed != plain) st = TCA_ERROR_CONTAINER_METADATA;
+        json_decref(obj);
+    }
     /* safetensors 4: the container holds nothing else */
     for (size_t k = 0; st == TCA_OK && k < c->n_tensors; k++)
         if (!claimed[k]) st = TCA_ERROR_CONTAINER_ORIGINAL;
@@ -251,7 +278,14 @@ tca_status tca_ckpt_check_crc(const tca_ckpt_reader *r, size_t i, tca_ckpt_array
     if (!r) return TCA_ERROR_PARAM_NULL;
     if (i >= r->n_entries) return TCA_ERROR_PARAM_INVALID;
     const tca_ckpt_entry *e = &r->entries[i];
-    if (!e->compressed) return TCA_OK;
+    if (!e->compressed) {
+        /* safetensors 3.3: a listed pass-through tensor's bytes have the stored CRC-32C */
+        if (e->has_plain_crc && tca_crc32c(e->stored->data, (size_t)(e->stored->end - e->stored->begin)) != e->plain_crc) {
+            if (bad_array) *bad_array = TCA_CKPT_BITMAP1;
+            return TCA_ERROR_CONTAINER_CRC;
+        }
+        return TCA_OK;
+    }
     for (unsigned a = 0; a < TCA_CKPT_ARRAYS; a++) {
         const tca_st_tensor *t = e->arrays[a];
         /* safetensors 3.3: the CRC-32C of each array's bytes equals the stored value */
@@ -270,12 +304,12 @@ tca_status tca_ckpt_decode_entry(const tca_ckpt_reader *r, size_t i, uint8_t *ds
     const tca_ckpt_entry *e = &r->entries[i];
     uint64_t bytes = e->original->end - e->original->begin;
     if (dst_size < bytes) return TCA_ERROR_PARAM_DST_TOO_SMALL;
+    tca_status st = tca_ckpt_check_crc(r, i, NULL);
+    if (st != TCA_OK) return st;
     if (!e->compressed) {
         if (bytes) memcpy(dst, e->stored->data, (size_t)bytes);
         return TCA_OK;
     }
-    tca_status st = tca_ckpt_check_crc(r, i, NULL);
-    if (st != TCA_OK) return st;
     uint64_t n = e->original->elements;
     uint16_t *w = (uint16_t *)tca_alloc_array(r->alloc, (size_t)n, sizeof(uint16_t));
     if (!w) return TCA_ERROR_ALLOC;
@@ -302,7 +336,9 @@ tca_status tca_ckpt_decompress(const tca_ckpt_reader *r, tca_st_sink sink, void 
         uint64_t bytes = e->original->end - e->original->begin;
         if (bytes == 0) continue;
         if (!e->compressed) {
-            st = sink(ctx, e->stored->data, (size_t)bytes);
+            st = tca_ckpt_check_crc(r, i, NULL);
+            if (st != TCA_OK && failed_entry) *failed_entry = i;
+            if (st == TCA_OK) st = sink(ctx, e->stored->data, (size_t)bytes);
             continue;
         }
         uint8_t *buf = (uint8_t *)tca_alloc(r->alloc, (size_t)bytes);

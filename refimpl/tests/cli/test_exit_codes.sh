@@ -46,4 +46,13 @@ grep -q "CRC" "$W/stderr" || fail "verify does not say CRC"
 expect_rc 1 "$TCA" decompress "$W/bad.safetensors" "$W/x"
 expect_rc 1 "$TCA" info "$W/bad.safetensors"
 [ ! -e "$W/x" ] || fail "a failed command left an output file"
+
+# one flipped bit in a tensor stored as is -> its CRC-32C (tca.passthrough_crc32c) catches it
+cp "$c" "$W/bad2.safetensors"
+off=$(tensor_offset "$W/bad2.safetensors" "model.norm.weight")
+flip "$W/bad2.safetensors" $((off + 7)) 5
+expect_rc 1 "$TCA" verify "$W/bad2.safetensors"
+grep -q "model.norm.weight" "$W/stderr" || fail "verify does not name the pass-through tensor"
+expect_rc 1 "$TCA" decompress "$W/bad2.safetensors" "$W/x"
+[ ! -e "$W/x" ] || fail "a failed command left an output file"
 echo PASS

@@ -34,7 +34,11 @@ static void run_mutant(const tca_mma_profile *good, const tca_mma_profile *bad, 
                 tca_ck_assert_status(tca_family_fill((tca_family)f, DIFF_OPS[o], &r, t.A, t.B, t.C), TCA_OK);
                 tca_ck_assert_status(diff_emulate(bad, DIFF_OPS[o], &t), TCA_OK);
                 tca_ck_assert_status(tca_oracle_tile(good, DIFF_OPS[o], t.A, t.B, t.C, t.orc), TCA_OK);
-                for (int idx = 0; idx < 128; idx++) c->mism[o][f] += t.emu[idx] != t.orc[idx];
+                for (int idx = 0; idx < 128; idx++) {
+                    if (t.emu[idx] != t.orc[idx] && ++c->mism[o][f] == 1 && f == families[0] && oi == 0)
+                        diff_report("expected mutant mismatch (first of this table)", bad, DIFF_OPS[o], (tca_family)f, n,
+                                    &t, idx, diff_stream_seed(seed, 99, o, f));
+                }
                 c->outputs[o][f] += 128;
             }
         }

@@ -34,22 +34,25 @@ static inline const char *diff_op_name(tca_mma_op op)
 /* One tile's inputs and both results. */
 typedef struct diff_tile {
     uint16_t A[256], B[128];
-    uint32_t C[128], emu[128], orc[128];
+    uint32_t C[128], emu[128], emu_dot[128], orc[128];
 } diff_tile;
 
-/* The emulator on one tile, element by element through tca_mma_dot_f32 / tca_mma_dot_f16 (the
- * instruction's k-chunk as the profile chains steps). */
+/* The emulator on one tile: tca_mma_tile into emu, and element by element through
+ * tca_mma_dot_f32 / tca_mma_dot_f16 (the instruction's k-chunk as the profile chains steps) into
+ * emu_dot, so that both entry points are held to the oracle. */
 static inline tca_status diff_emulate(const tca_mma_profile *p, tca_mma_op op, diff_tile *t)
 {
+    tca_status st = tca_mma_tile(p, op, t->A, t->B, t->C, t->emu);
+    if (st != TCA_OK) return st;
     int K = tca_family_op_k(op);
     for (int i = 0; i < 16; i++)
         for (int j = 0; j < 8; j++) {
             uint16_t bcol[16];
             for (int k = 0; k < K; k++) bcol[k] = t->B[k * 8 + j];
             if (op.acc == TCA_MMA_ACC_F32)
-                t->emu[i * 8 + j] = tca_mma_dot_f32(p, op.in, t->A + i * K, bcol, K, t->C[i * 8 + j]);
+                t->emu_dot[i * 8 + j] = tca_mma_dot_f32(p, op.in, t->A + i * K, bcol, K, t->C[i * 8 + j]);
             else
-                t->emu[i * 8 + j] = tca_mma_dot_f16(p, t->A + i * K, bcol, K, (uint16_t)t->C[i * 8 + j]);
+                t->emu_dot[i * 8 + j] = tca_mma_dot_f16(p, t->A + i * K, bcol, K, (uint16_t)t->C[i * 8 + j]);
         }
     return TCA_OK;
 }
@@ -75,15 +78,16 @@ static inline void diff_report(const char *what, const tca_mma_profile *p, tca_m
                         const diff_tile *t, int idx, uint64_t stream_seed)
 {
     int K = tca_family_op_k(op), i = idx / 8, j = idx % 8, f16 = op.acc == TCA_MMA_ACC_F16;
-    char got[96], exp[96], c[96];
+    char got[96], gotdot[96], exp[96], c[96];
     diff_decode(got, sizeof got, t->emu[idx], f16);
+    diff_decode(gotdot, sizeof gotdot, t->emu_dot[idx], f16);
     diff_decode(exp, sizeof exp, t->orc[idx], f16);
     diff_decode(c, sizeof c, t->C[idx], f16);
     fprintf(stderr,
             "%s: profile %s (F=%d block=%d floor_f32=%d floor_f16=%d) op %s family %s stream seed 0x%016llx "
-            "tile %ld element D[%d][%d]\n  emulator %s\n  oracle   %s\n  c        %s\n  a row:",
+            "tile %ld element D[%d][%d]\n  emulator tile %s\n  emulator dot  %s\n  oracle        %s\n  c             %s\n  a row:",
             what, p->name, p->frac_bits, p->block_products, p->floor_f32, p->floor_f16, diff_op_name(op),
-            tca_family_name(f), (unsigned long long)stream_seed, tile_no, i, j, got, exp, c);
+            tca_family_name(f), (unsigned long long)stream_seed, tile_no, i, j, got, gotdot, exp, c);
     for (int k = 0; k < K; k++) fprintf(stderr, " %04x", t->A[i * K + k]);
     fprintf(stderr, "\n  b col:");
     for (int k = 0; k < K; k++) fprintf(stderr, " %04x", t->B[k * 8 + j]);

@@ -5,6 +5,7 @@
  * differential test lives with the oracle. */
 #include <math.h>
 #include <string.h>
+#include "mma/step_internal.h"
 #include "tca/bf16.h"
 #include "tca/mma.h"
 #include "tca/prng.h"
@@ -518,6 +519,63 @@ START_TEST(test_mma_step_properties)
 }
 END_TEST
 
+
+static uint16_t random_input_mix(tca_prng *r, int f16)
+{
+    const uint32_t u = tca_prng_u32(r);
+    switch (tca_prng_below(r, 5)) {
+    case 0: /* any pattern: specials, subnormals, the whole range */
+        return (uint16_t)u;
+    case 1: /* zero */
+        return (uint16_t)(u & 0x8000u);
+    case 2: /* subnormal */
+        return (uint16_t)(u & (f16 ? 0x83FFu : 0x807Fu));
+    case 3: /* tiny normal */
+        return f16 ? (uint16_t)((u & 0x83FFu) | (1u << 10)) : (uint16_t)((u & 0x807Fu) | ((u >> 16) & 0x7u) << 7 | 0x80u);
+    default: /* moderate */
+        return f16 ? (uint16_t)((u & 0x83FFu) | (uint32_t)tca_prng_range(r, 10, 20) << 10)
+                   : random_bf16_moderate(r);
+    }
+}
+
+START_TEST(test_mma_step_fast_path_equals_clauses)
+{
+    /* the branch-free fast path (every table profile, finite inputs) against the clause-by-clause
+     * general path, on inputs that reach every clause; n = 1..16, both input formats, both
+     * accumulators, every profile */
+    tca_prng r;
+    tca_prng_seed(&r, tca_prng_derive(tca_test_seed(), 103));
+    const uint64_t iters = tca_test_count(200000, 5000000);
+    long bad = 0;
+    uint64_t first = 0;
+    for (uint64_t it = 0; it < iters; it++) {
+        const tca_mma_profile *p = tca_mma_profile_at((int)(it % 6));
+        const int f16 = (int)((it / 6) % 2), n = 1 + (int)tca_prng_below(&r, 16);
+        uint16_t a[16], b[16];
+        for (int i = 0; i < n; i++) {
+            a[i] = random_input_mix(&r, f16);
+            b[i] = random_input_mix(&r, f16);
+        }
+        uint32_t c;
+        switch (tca_prng_below(&r, 4)) {
+        case 0: c = tca_prng_u32(&r); break;
+        case 1: c = tca_prng_u32(&r) & 0x80000000u; break;
+        case 2: c = tca_prng_u32(&r) & 0x807FFFFFu; break;
+        default: c = (tca_prng_u32(&r) & 0x807FFFFFu) | ((uint32_t)tca_prng_range(&r, 90, 140) << 23); break;
+        }
+        const tca_mma_input in = f16 ? TCA_MMA_IN_F16 : TCA_MMA_IN_BF16;
+        if (tca_mma_step_f32(p, in, a, b, n, c) != tca__mma_step_f32_generic(p, in, a, b, n, c) && bad++ == 0)
+            first = it;
+        if (f16) {
+            const uint16_t ch = (uint16_t)c;
+            if (tca_mma_step_f16(p, a, b, n, ch) != tca__mma_step_f16_generic(p, a, b, n, ch) && bad++ == 0)
+                first = it;
+        }
+    }
+    ck_assert_msg(bad == 0, "%ld mismatches, first at iteration %llu", bad, (unsigned long long)first);
+}
+END_TEST
+
 Suite *tca_mma_step_suite(void);
 Suite *tca_mma_step_suite(void)
 {
@@ -535,6 +593,7 @@ Suite *tca_mma_step_suite(void)
     tcase_add_test(tc, test_mma_dot_split_and_f);
     tcase_add_test(tc, test_mma_step_small_integers_are_exact);
     tcase_add_test(tc, test_mma_step_properties);
+    tcase_add_test(tc, test_mma_step_fast_path_equals_clauses);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,62 +6,99 @@
 #include <string.h>
 #include "tbe/tbe_internal.h"
 
-/* spec 4.3: rebuild an in-window element from its byte and exponent field. */
-static inline unsigned in_window_value(unsigned byte, unsigned exponent)
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TCA__TBE_HOST_LE 1
+#else
+#define TCA__TBE_HOST_LE 0
+#endif
+
+#define TCA__BYTES(x) (0x0101010101010101ull * (x))
+
+/* Lowest set bit of a non-zero 8-bit mask. */
+static inline unsigned lowest_bit(unsigned m)
 {
-    return ((byte & 0x80u) << 8) | (exponent << 7) | (byte & 0x7Fu);
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctz(m);
+#else
+    unsigned c = 0;
+    while (!((m >> c) & 1u)) c++;
+    return c;
+#endif
 }
 
-/* All 64 elements in-window: no Full reads. */
-static void decode_all_in_window(uint64_t b1, uint64_t b2, uint64_t b3, unsigned base, const uint8_t *sm,
-                                 uint16_t *out, size_t stride)
+/* spec 4.3 for a row of 8 lanes: byte c of s is lane c's SignMantissa byte, byte c of e its
+ * exponent field (base + code). Written as a plain loop over local arrays so that compilers can
+ * vectorise it (one 16-byte store per row). */
+static inline void store_in_window_row(uint64_t s, uint64_t e, uint16_t *out)
 {
-    for (unsigned r = 0; r < 8; r++) {
-        unsigned r1 = (unsigned)(b1 >> (8 * r)) & 0xFFu, r2 = (unsigned)(b2 >> (8 * r)) & 0xFFu,
-                 r3 = (unsigned)(b3 >> (8 * r)) & 0xFFu;
-        uint16_t *row = out + r * stride;
-        const uint8_t *s = sm + 8 * r;
-        for (unsigned c = 0; c < 8; c++) {
-            unsigned code = ((r1 >> c) & 1u) | (((r2 >> c) & 1u) << 1) | (((r3 >> c) & 1u) << 2);
-            row[c] = (uint16_t)in_window_value(s[c], base + code);
-        }
+    uint8_t sb[8], eb[8];
+    uint16_t v[8];
+#if TCA__TBE_HOST_LE
+    memcpy(sb, &s, 8);
+    memcpy(eb, &e, 8);
+#else
+    for (unsigned c = 0; c < 8; c++) {
+        sb[c] = (uint8_t)(s >> (8 * c));
+        eb[c] = (uint8_t)(e >> (8 * c));
     }
+#endif
+    for (unsigned c = 0; c < 8; c++) v[c] = (uint16_t)(((sb[c] & 0x80u) << 8) | ((unsigned)eb[c] << 7) | (sb[c] & 0x7Fu));
+    memcpy(out, v, 16);
 }
 
-/* All 64 elements fallback: copy the Full patterns (little-endian). */
-static void decode_all_fallback(const uint8_t *full, uint16_t *out, size_t stride)
+/* A row of 8 fallback elements: the Full patterns, little-endian. */
+static inline void copy_full_row(const uint8_t *full, uint16_t *out)
 {
-    for (unsigned r = 0; r < 8; r++)
-        for (unsigned c = 0; c < 8; c++) out[r * stride + c] = tca__le16(full + 2 * (8 * r + c));
+#if TCA__TBE_HOST_LE
+    memcpy(out, full, 16);
+#else
+    for (unsigned c = 0; c < 8; c++) out[c] = tca__le16(full + 2 * c);
+#endif
+}
+
+/* A row with both kinds (spec 7.2). The next 8 SignMantissa bytes are loaded at once and a gap
+ * is opened at every fallback lane, so in-window lane c gets byte (c - fallbacks before c); the
+ * fallback lanes are then overwritten from Full in order. Reads up to 8 SignMantissa bytes from
+ * sm (see tca__tbe_decode_small_tile for why that stays inside the arrays). Returns the number
+ * of in-window elements of the row. */
+static inline unsigned decode_mixed_row(unsigned mask, uint64_t e, const uint8_t *sm, const uint8_t *full,
+                                        uint16_t *out)
+{
+    unsigned fallback = ~mask & 0xFFu;
+    uint64_t s = tca__le64(sm);
+    for (unsigned m = fallback; m; m &= m - 1) {
+        uint64_t below = (1ull << (8 * lowest_bit(m))) - 1; /* lanes before the gap keep their bytes */
+        s = (s & below) | ((s << 8) & ~below);
+    }
+    store_in_window_row(s, e, out);
+    unsigned f = 0;
+    for (unsigned m = fallback; m; m &= m - 1) out[lowest_bit(m)] = tca__le16(full + 2 * f++);
+    return 8 - f;
 }
 
 unsigned tca__tbe_decode_small_tile(uint64_t b1, uint64_t b2, uint64_t b3, unsigned base, const uint8_t *sm,
                                     const uint8_t *full, uint16_t *out, size_t stride)
 {
     uint64_t ind = b1 | b2 | b3; /* spec 7.2: IND bit set = in-window */
-    if (ind == ~(uint64_t)0) {
-        decode_all_in_window(b1, b2, b3, base, sm, out, stride);
-        return 64;
-    }
-    if (ind == 0) {
-        decode_all_fallback(full, out, stride);
-        return 0;
-    }
+    uint64_t base8 = TCA__BYTES(base);
     unsigned n = 0, f = 0; /* values consumed so far from each stream (spec 7.2 prefix counts) */
     for (unsigned r = 0; r < 8; r++) {
+        unsigned sh = 8 * r, mask = (unsigned)(ind >> sh) & 0xFFu; /* row r = positions 8r..8r+7 */
         uint16_t *row = out + r * stride;
-        for (unsigned c = 0; c < 8; c++) {
-            unsigned p = 8 * r + c; /* spec 5.3 */
-            unsigned in = (unsigned)(ind >> p) & 1u;
-            unsigned code = ((unsigned)(b1 >> p) & 1u) | (((unsigned)(b2 >> p) & 1u) << 1) |
-                            (((unsigned)(b3 >> p) & 1u) << 2);
-            /* both candidates are read (one element past each used part may be touched) */
-            unsigned hv = in_window_value(sm[n], base + code);
-            unsigned fv = tca__le16(full + 2 * f);
-            unsigned mask = 0u - in;
-            row[c] = (uint16_t)((hv & mask) | (fv & ~mask));
-            n += in;
-            f += in ^ 1u;
+        /* exponent bytes: base + code, code bits from B1, B2, B3 (spec 4.1, 6.1); base <= 248 so
+         * no byte carries into the next */
+        uint64_t e = (tca__tbe_spread_bits[(b1 >> sh) & 0xFFu] | (tca__tbe_spread_bits[(b2 >> sh) & 0xFFu] << 1) |
+                      (tca__tbe_spread_bits[(b3 >> sh) & 0xFFu] << 2)) + base8;
+        if (mask == 0xFFu) {
+            store_in_window_row(tca__le64(sm + n), e, row);
+            n += 8;
+        } else if (mask == 0) {
+            copy_full_row(full + 2 * f, row);
+            f += 8;
+        } else {
+            unsigned k = decode_mixed_row(mask, e, sm + n, full + 2 * f, row);
+            n += k;
+            f += 8 - k;
         }
     }
     return n;
@@ -86,12 +123,14 @@ static void decode_tile_at(const tca_tbe_view *v, uint64_t g, const uint8_t *sm,
     }
 }
 
-/* 1 if global tile g's stream slices end at the end of an array: then the branch-free small-tile
- * decoder's one-element over-read could leave the array, so the slices are decoded from a copy. */
+/* 1 if global tile g's SignMantissa slice ends at the end of its array: then the small-tile
+ * decoder's over-read (up to 7 bytes past the last used byte) could leave the array, so the slices
+ * are decoded from a copy. Every slice is a multiple of 16 bytes (spec 6.4), so a slice that does
+ * not end the array is followed by at least 16 readable bytes. */
 static int tile_ends_an_array(const tca_tbe_view *v, uint64_t g)
 {
     const uint8_t *next = v->tog + 16 * (g + 1);
-    return tca__le64(next) == v->hdr.sign_mantissa_len || tca__le64(next + 8) == v->hdr.full_len;
+    return tca__le64(next) == v->hdr.sign_mantissa_len;
 }
 
 /* Decode global tile g through local copies of its slices [TOG[g], TOG[g+1]) with slack. */

@@ -29,11 +29,87 @@ typedef struct encoder {
     uint32_t max_hf, max_full;
 } encoder;
 
-/* Encode one 8 x 8 small tile whose element (r, c) is src[r * stride + c] (spec 4.2, 4.3, 5.3).
- * Appends in-window bytes at sm[0..] and fallback patterns at full[0..] in increasing p, and
- * returns the number n of in-window elements. Branch-free: every element is written to both
- * streams and only the matching position advances, so sm[n] and full element 64-n receive one
- * scratch write each (the caller leaves room; later data or padding overwrites it). */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TCA__TBE_HOST_LE 1
+#else
+#define TCA__TBE_HOST_LE 0
+#endif
+
+/* Eight bytes b[0..7] as a uint64_t with b[c] in bits 8c..8c+7. */
+static inline uint64_t bytes_to_u64(const uint8_t b[8])
+{
+    uint64_t v;
+#if TCA__TBE_HOST_LE
+    memcpy(&v, b, 8);
+#else
+    v = 0;
+    for (unsigned c = 0; c < 8; c++) v |= (uint64_t)b[c] << (8 * c);
+#endif
+    return v;
+}
+
+/* One row of 8 elements (spec 4.2, 4.3): returns the codes (byte c = code of element c: e - base
+ * if w0 <= e <= w0 + 6, else 0) and puts every element's SignMantissa byte (s << 7) | m into
+ * byte c of *sm_bytes. Plain loops over local arrays so that compilers vectorise them. */
+static inline uint64_t row_codes(const uint16_t *row, unsigned w0, uint64_t *sm_bytes)
+{
+    uint16_t x[8];
+    uint8_t code[8], smb[8];
+    memcpy(x, row, sizeof x);
+    uint16_t w = (uint16_t)w0;
+    for (unsigned c = 0; c < 8; c++) {
+        uint16_t d = (uint16_t)(((x[c] >> 7) & 0xFFu) - w); /* wraps to a huge value below the window */
+        code[c] = (uint8_t)(d < 7u ? d + 1u : 0u);          /* code = e - base = d + 1 */
+        smb[c] = (uint8_t)(((x[c] >> 8) & 0x80u) | (x[c] & 0x7Fu));
+    }
+    *sm_bytes = bytes_to_u64(smb);
+    return bytes_to_u64(code);
+}
+
+/* Lowest set bit of a non-zero 8-bit mask. */
+static inline unsigned lowest_bit(unsigned m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctz(m);
+#else
+    unsigned c = 0;
+    while (!((m >> c) & 1u)) c++;
+    return c;
+#endif
+}
+
+/* Highest set bit of a non-zero 8-bit mask. */
+static inline unsigned highest_bit(unsigned m)
+{
+    unsigned c = 7;
+    while (!((m >> c) & 1u)) c--;
+    return c;
+}
+
+/* Append one row's values in increasing p (spec 6.2, 6.3); mask = the row's IND bits, smb = the
+ * SignMantissa bytes of all 8 elements. Returns the number of in-window elements. The bytes of
+ * the fallback lanes are squeezed out of smb and all 8 bytes are stored, so up to 7 scratch bytes
+ * land after the row's data (the caller leaves room; later data or padding overwrites them). */
+static inline unsigned append_row(const uint16_t *row, unsigned mask, uint64_t smb, uint8_t *sm, uint8_t *full)
+{
+    if (mask == 0) {
+        for (unsigned c = 0; c < 8; c++) tca__st16(full + 2 * c, row[c]); /* spec 4.4: verbatim */
+        return 0;
+    }
+    unsigned fallback = ~mask & 0xFFu;
+    for (unsigned m = fallback; m; m &= ~(1u << highest_bit(m))) {
+        uint64_t below = (1ull << (8 * highest_bit(m))) - 1; /* drop byte c: lanes above move down */
+        smb = (smb & below) | ((smb >> 8) & ~below);
+    }
+    tca__st64(sm, smb);
+    unsigned f = 0;
+    for (unsigned m = fallback; m; m &= m - 1) tca__st16(full + 2 * f++, row[lowest_bit(m)]);
+    return 8 - f;
+}
+
+/* Encode one 8 x 8 small tile whose element (r, c) is src[r * stride + c] (spec 4, 5.3): row r
+ * gives bits 8r..8r+7 of each plane (p = 8r + c; B1, B2, B3 = code bits 0, 1, 2). Appends the
+ * values at sm[0..] and full[0..] and returns the number of in-window elements. */
 static unsigned encode_small_tile(const uint16_t *src, size_t stride, unsigned w0, uint8_t *sm, uint8_t *full,
                                   uint64_t words[3])
 {
@@ -41,21 +117,15 @@ static unsigned encode_small_tile(const uint16_t *src, size_t stride, unsigned w
     unsigned n = 0, f = 0;
     for (unsigned r = 0; r < 8; r++) {
         const uint16_t *row = src + r * stride;
-        for (unsigned c = 0; c < 8; c++) {
-            unsigned x = row[c];
-            unsigned d = ((x >> 7) & 0xFFu) - w0; /* wraps to a huge value below the window */
-            unsigned in = d < 7u;                 /* spec 4.2: w0 <= e <= w0 + 6 */
-            unsigned code = (d + 1u) & (0u - in); /* spec 4.2: c = e - base, or 0 (fallback) */
-            unsigned p = 8u * r + c;              /* spec 5.3: p = 8r + c */
-            b1 |= (uint64_t)(code & 1u) << p;     /* spec 6.1: B1 = code bit 0 */
-            b2 |= (uint64_t)((code >> 1) & 1u) << p;
-            b3 |= (uint64_t)(code >> 2) << p;
-            sm[n] = (uint8_t)(((x >> 8) & 0x80u) | (x & 0x7Fu)); /* spec 4.3: (s << 7) | m */
-            full[2 * f] = (uint8_t)x;                          /* spec 4.4: verbatim, LE */
-            full[2 * f + 1] = (uint8_t)(x >> 8);
-            n += in;
-            f += in ^ 1u;
-        }
+        uint64_t smb, codes = row_codes(row, w0, &smb);
+        unsigned r1 = tca__tbe_gather_bits(codes, 0), r2 = tca__tbe_gather_bits(codes, 1),
+                 r3 = tca__tbe_gather_bits(codes, 2);
+        b1 |= (uint64_t)r1 << (8 * r);
+        b2 |= (uint64_t)r2 << (8 * r);
+        b3 |= (uint64_t)r3 << (8 * r);
+        unsigned k = append_row(row, r1 | r2 | r3, smb, sm + n, full + 2 * f);
+        n += k;
+        f += 8 - k;
     }
     words[0] = b1;
     words[1] = b2;
@@ -124,8 +194,7 @@ static void encode_all_tiles(encoder *e, const uint16_t *w, uint64_t rows, uint6
 
 /* Sizes of the arrays the encoder writes, with room for the stream capacities:
  * SignMantissa holds exactly `covered` bytes plus at most 15 padding bytes per global tile, Full
- * holds the remaining elements plus at most 7 per tile; +16 each for the scratch writes of
- * encode_small_tile. */
+ * holds the remaining elements plus at most 7 per tile; +16 each for scratch writes. */
 typedef struct storage_plan {
     uint64_t bitmap, tom, tog, sm_cap, full_cap, total;
 } storage_plan;
@@ -136,7 +205,7 @@ static int plan_storage(const tca_tbe_geometry *geo, uint64_t covered, storage_p
     p->bitmap = 8 * geo->n_small;
     p->tom = 8 * geo->n_median;
     p->tog = 16 * (geo->n_global + 1);
-    p->sm_cap = covered + 15 * geo->n_global + 16;
+    p->sm_cap = covered + 15 * geo->n_global + 16; /* +16: scratch bytes of append_row */
     p->full_cap = (padded_elems - covered) + 7 * geo->n_global + 16;
     /* all terms are bounded by a few times 2^44 (spec 3.5), so the u64 sum cannot overflow */
     p->total = 3 * p->bitmap + p->tom + p->tog + 2 * p->full_cap + p->sm_cap;

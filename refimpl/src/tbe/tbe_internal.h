@@ -36,6 +36,16 @@ static inline unsigned tca__tbe_popc64(uint64_t x)
 #endif
 }
 
+/* Bit k of every byte of x gathered into an 8-bit value (bit c = bit k of byte c): the
+ * multiplier moves byte c's bit to bit 56 + c without carries. */
+static inline unsigned tca__tbe_gather_bits(uint64_t x, unsigned k)
+{
+    return (unsigned)((((x >> k) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56);
+}
+
+/* The inverse: bit c of an 8-bit value to byte c (0 or 1) of the result. */
+extern const uint64_t tca__tbe_spread_bits[256];
+
 static inline uint64_t tca__tbe_round_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 
 /* spec 6.4: padded per-global-tile counts (minimal padding). */
@@ -73,9 +83,10 @@ uint32_t tca__tbe_content_checksum(const tca_tbe_view *v, const tca_tbe_sizes *s
 
 /** Decode one small tile (spec 7.2): planes b1, b2, b3, the SignMantissa bytes sm and Full
  *  elements full (little-endian u16) starting at this tile's first value. Writes the 8 x 8
- *  values to out[r * stride + c]. Reads sm[0..n] and full[0..64-n] where n = popc(IND): ONE
- *  element beyond each stream's used part must be readable (the caller guarantees it).
- *  Returns n. */
+ *  values to out[r * stride + c]. Reads the tile's n = popc(IND) SignMantissa bytes and 64 - n
+ *  Full elements, and may read up to 7 bytes past sm[n - 1]: 8 bytes after the tile's last
+ *  SignMantissa byte must be readable (inside a global tile's 16-byte padded slice that holds
+ *  whenever more bytes follow the slice). Returns n. */
 unsigned tca__tbe_decode_small_tile(uint64_t b1, uint64_t b2, uint64_t b3, unsigned base, const uint8_t *sm,
                                     const uint8_t *full, uint16_t *out, size_t stride);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tca/families.h"
 #include "tca/tca.h"
 #include "tca/tv.h"
 #include "test_util.h"
@@ -49,6 +50,44 @@ static void check_file(const char *path, const tca_mma_profile *p, hw_counts *c)
     tca_tv_free(f);
 }
 
+/* The README's claim: the inputs of every record regenerate from the header's family and seed
+ * (record id = index in the SplitMix64 stream of tca_family_fill; for wgmma, records 4i..4i+3
+ * share the B of record 4i). Fails when the family generators change under the files. */
+static void check_inputs_regenerate(const char *path, hw_counts *c)
+{
+    tca_tv_file *f = NULL;
+    tca_ck_assert_status(tca_tv_load(path, NULL, &f, NULL), TCA_OK);
+    tca_mma_op op;
+    tca_ck_assert_status(tca_tv_mma_op_parse(tca_tv_get(&f->header, "op"), &op), TCA_OK);
+    const tca_family fam = tca_family_by_name(tca_tv_get(&f->header, "family"));
+    ck_assert_msg(fam != TCA_FAMILY_UNKNOWN, "%s: unknown family", path);
+    uint64_t seed;
+    tca_ck_assert_status(tca_tv_get_u64(&f->header, "seed", &seed), TCA_OK);
+    const char *instr = tca_tv_get(&f->header, "instruction");
+    ck_assert_ptr_nonnull(instr);
+    const int wgmma = strncmp(instr, "wgmma.", 6) == 0;
+    const int k = op.shape == TCA_MMA_M16N8K8 ? 8 : 16;
+    tca_prng r;
+    tca_prng_seed(&r, seed);
+    static uint16_t A[256], B[128], B4[128];
+    static uint32_t C[128];
+    for (size_t i = 0; i < f->n_records; i++) {
+        static tca_tv_mma_case rec;
+        tca_ck_assert_status(tca_tv_mma_case_read(&f->records[i], op, &rec), TCA_OK);
+        ck_assert_uint_eq(rec.id, i); /* the stream index */
+        tca_ck_assert_status(tca_family_fill(fam, op, &r, A, B, C), TCA_OK);
+        if (wgmma && i % 4 == 0) memcpy(B4, B, sizeof B4);
+        const uint16_t *b = wgmma ? B4 : B;
+        ck_assert_msg(memcmp(rec.A, A, (size_t)(16 * k) * 2) == 0 && memcmp(rec.B, b, (size_t)(8 * k) * 2) == 0 &&
+                          memcmp(rec.C, C, sizeof C) == 0,
+                      "%s: record %zu does not regenerate from family %s, seed 0x%016llx", path, i,
+                      tca_family_name(fam), (unsigned long long)seed);
+        c->records++;
+    }
+    c->files++;
+    tca_tv_free(f);
+}
+
 static void check_dir(const tca_mma_profile *p, const char *suffix, hw_counts *c)
 {
     char dir[4096];
@@ -61,7 +100,10 @@ static void check_dir(const tca_mma_profile *p, const char *suffix, hw_counts *c
         if (n < s || strcmp(e->d_name + n - s, suffix) != 0) continue;
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        check_file(path, p, c);
+        if (p)
+            check_file(path, p, c);
+        else
+            check_inputs_regenerate(path, c);
     }
     closedir(d);
 }
@@ -91,6 +133,15 @@ START_TEST(test_gemm_hw_vectors_reject_sm80)
 }
 END_TEST
 
+START_TEST(test_gemm_hw_inputs_regenerate_from_seeds)
+{
+    hw_counts c = {0, 0, 0};
+    check_dir(NULL, ".tv", &c);
+    ck_assert_uint_eq(c.files, 55);
+    ck_assert_uint_eq(c.records, 1760);
+}
+END_TEST
+
 Suite *tca_gemm_hw_suite(void);
 Suite *tca_gemm_hw_suite(void)
 {
@@ -98,6 +149,7 @@ Suite *tca_gemm_hw_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_gemm_hw_vectors_match_sm90);
     tcase_add_test(tc, test_gemm_hw_vectors_reject_sm80);
+    tcase_add_test(tc, test_gemm_hw_inputs_regenerate_from_seeds);
     suite_add_tcase(s, tc);
     return s;
 }

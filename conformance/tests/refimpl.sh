@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The reference subject passes 100% of the vectors on every profile, the claim holds against
+# mustpass.txt, skips are reported as skipped, and the summary line and JUnit report agree.
+# Usage: refimpl.sh TCA_CONFORM SUBJECT.so VECTORS_DIR OUT_DIR quick|full CONFORMANCE_SRC_DIR
+set -u
+conform=$1 subj=$2 vec=$3 out=$4 level=$5 src=$6
+if [ "$level" = full ] && [ "${TCA_CHECK_EXPENSIVE:-0}" != 1 ]; then
+  echo "full tier only (set TCA_CHECK_EXPENSIVE=1)"
+  exit 77
+fi
+mkdir -p "$out" || exit 2
+log=$out/refimpl-$level.log xml=$out/refimpl-$level.xml
+fail() { echo "FAILED: $*"; exit 1; }
+
+"$conform" "$subj" --vectors "$vec" --level "$level" --profile all --junit "$xml" \
+  --mustpass "$src/mustpass.txt" --waivers "$src/waivers.txt" > "$log" 2>&1
+rc=$?
+tail -n 3 "$log"
+[ $rc = 0 ] || { grep -m 20 '^FAIL' "$log"; fail "tca-conform exited $rc"; }
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log") || fail "no summary line"
+read -r p _ f _ s _ <<< "$summary"
+[ "$f" = 0 ] && [ "$s" = 0 ] && [ "$p" -gt 1000 ] || fail "expected all passed, got: $summary"
+grep -q '^conformance (.*): CONFORMANT' "$log" || fail "claim does not hold"
+grep -q "<testsuites name=\"tca-conform\" tests=\"$p\" failures=\"0\" skipped=\"0\"" "$xml" || fail "JUnit totals"
+[ "$(grep -c '<testcase ' "$xml")" = "$p" ] || fail "JUnit testcase count"
+
+[ "$level" = quick ] || exit 0
+# One profile only: the other profiles' vectors are skipped, never passed.
+TCA_SUBJECT_PROFILE=sm86 "$conform" "$subj" --vectors "$vec" --level quick --junit "$out/refimpl-sm86.xml" \
+  > "$out/refimpl-sm86.log" 2>&1 || fail "sm86 run exited $?"
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out/refimpl-sm86.log") || fail "no summary"
+read -r p1 _ f1 _ s1 _ <<< "$summary"
+[ "$f1" = 0 ] && [ "$s1" -gt 0 ] && [ $((p1 + s1)) = "$p" ] || fail "sm86 run: $summary (all-profile run: $p)"
+grep -q 'profile sm86,' "$out/refimpl-sm86.log" || fail "profile from TCA_SUBJECT_PROFILE not used"
+grep -q '<skipped message="profile sm90 not claimed by the subject"' "$out/refimpl-sm86.xml" || fail "skips in JUnit"
+echo "refimpl: $p passed on all profiles; single-profile run: $p1 passed, $s1 skipped"

@@ -311,7 +311,7 @@ START_TEST(test_gemm_layout_small_integers)
 {
     static const uint64_t shapes[][3] = {/* M, N, K */
                                          {1, 1, 1},   {1, 65, 1},  {65, 1, 3},  {64, 8, 64}, {130, 17, 200},
-                                         {3, 9, 300}, {128, 1, 128}, {66, 13, 129}};
+                                         {3, 9, 300}, {128, 1, 128}, {66, 13, 129}, {130, 200, 17}};
     const uint64_t seed = tca_test_seed();
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
         layout_case(shapes[i][0], shapes[i][1], shapes[i][2], tca_prng_derive(seed, 100 + i));
@@ -326,7 +326,7 @@ START_TEST(test_gemm_compressed_equals_dense)
      * exponents, NaN and Inf in both operands */
     static const uint64_t shapes[][3] = {/* M, N, K */
                                          {1, 1, 1},    {1, 65, 1},   {65, 1, 3},    {130, 17, 200},
-                                         {70, 9, 453}, {64, 8, 256}, {2, 3, 64 * 5 + 1}};
+                                         {130, 200, 17}, {70, 9, 453}, {64, 8, 256}, {2, 3, 64 * 5 + 1}};
     const uint64_t seed = tca_test_seed();
     const uint64_t extra = tca_test_count(0, 4);
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0] + extra; i++) {

@@ -7,8 +7,39 @@
 #include "tca/tca.h"
 #include "test_util.h"
 
-/* Encode (window chosen or forced), check the decode of the view and of the stream against w;
- * return the base used. */
+/* A copy of the view with every array in its own exact-size allocation, as the safetensors
+ * container hands them over: under ASan any read past an array is caught. */
+typedef struct separate {
+    tca_tbe_view v;
+    uint8_t *arr[7];
+} separate;
+
+static uint8_t *dup_exact(const uint8_t *p, size_t n)
+{
+    uint8_t *q = malloc(n ? n : 1);
+    if (n) memcpy(q, p, n);
+    return q;
+}
+
+static void separate_make(const tca_tbe_view *src, separate *s)
+{
+    tca_tbe_sizes sz;
+    tca_ck_assert_status(tca_tbe_sizes_of(&src->hdr, &sz), TCA_OK);
+    s->v.hdr = src->hdr;
+    for (int k = 0; k < 3; k++) s->v.bitmap[k] = s->arr[k] = dup_exact(src->bitmap[k], sz.bitmap);
+    s->v.tom = s->arr[3] = dup_exact(src->tom, sz.tom);
+    s->v.tog = s->arr[4] = dup_exact(src->tog, sz.tog);
+    s->v.sign_mantissa = s->arr[5] = dup_exact(src->sign_mantissa, sz.sign_mantissa);
+    s->v.full = s->arr[6] = dup_exact(src->full, sz.full);
+}
+
+static void separate_free(separate *s)
+{
+    for (int k = 0; k < 7; k++) free(s->arr[k]);
+}
+
+/* Encode (window chosen or forced), check the decode of the view, of separately allocated arrays
+ * and of the stream against w; return the base used. */
 static unsigned roundtrip(const uint16_t *w, uint64_t M, uint64_t K, int w0)
 {
     tca_tbe_encode_options o;
@@ -23,6 +54,13 @@ static unsigned roundtrip(const uint16_t *w, uint64_t M, uint64_t K, int w0)
     for (uint64_t i = 0; i < M * K; i++)
         ck_assert_msg(d[i] == w[i], "%llux%llu element %llu: got 0x%04x, expected 0x%04x", (unsigned long long)M,
                       (unsigned long long)K, (unsigned long long)i, d[i], w[i]);
+    /* arrays in separate exact-size allocations */
+    separate sep;
+    separate_make(&m->view, &sep);
+    memset(d, 0xA5, M * K * 2);
+    tca_ck_assert_status(tca_tbe_decode(&sep.v, d, M * K), TCA_OK);
+    ck_assert_mem_eq(d, w, (size_t)(M * K * 2));
+    separate_free(&sep);
     /* through the stream */
     tca_tbe_sizes sz;
     tca_ck_assert_status(tca_tbe_sizes_of(&m->view.hdr, &sz), TCA_OK);
@@ -208,6 +246,30 @@ START_TEST(test_tbe_roundtrip_ragged_shapes)
 }
 END_TEST
 
+/* The decoder's look-ahead at the end of the SignMantissa array: the last global tile holding
+ * in-window values ends its data exactly on a 16-byte boundary (no padding) with mixed rows
+ * last, and is followed by all-fallback tiles (empty slices) or nothing. */
+START_TEST(test_tbe_roundtrip_stream_end_lookahead)
+{
+    for (int trailing = 0; trailing < 2; trailing++) {
+        uint64_t M = 64, K = trailing ? 192 : 64;
+        uint16_t *w = calloc(M * K, 2);
+        for (uint64_t r = 0; r < 64; r++)
+            for (uint64_t c = 0; c < 64; c++) w[r * K + c] = 0x3F80 | (uint16_t)((r * 64 + c) & 0x7F);
+        /* 16 fallbacks: 9 spread early, 7 in the last row (row 63, columns 57..63) of the last
+         * small tile in traversal order, leaving lane 0 (column 56) in-window: 4080 bytes */
+        for (uint64_t i = 0; i < 9; i++) w[(7 * i) * K + 3 * i] = 0;
+        for (uint64_t c = 57; c < 64; c++) w[63 * K + c] = 0;
+        tca_tbe_matrix *m = NULL;
+        tca_ck_assert_status(tca_tbe_encode(w, M, K, NULL, NULL, &m), TCA_OK);
+        ck_assert_uint_eq(m->view.hdr.sign_mantissa_len, 4080);
+        tca_tbe_matrix_free(m);
+        roundtrip(w, M, K, 0);
+        free(w);
+    }
+}
+END_TEST
+
 /* Encoding twice gives identical bytes (stream includes everything). */
 START_TEST(test_tbe_roundtrip_deterministic)
 {
@@ -246,6 +308,7 @@ Suite *tca_tbe_roundtrip_suite(void)
     tcase_add_test(tc, test_tbe_roundtrip_one_exponent_and_all_fallback);
     tcase_add_test(tc, test_tbe_roundtrip_gaussian_zeros);
     tcase_add_test(tc, test_tbe_roundtrip_ragged_shapes);
+    tcase_add_test(tc, test_tbe_roundtrip_stream_end_lookahead);
     tcase_add_test(tc, test_tbe_roundtrip_deterministic);
     suite_add_tcase(s, tc);
     return s;

@@ -85,7 +85,12 @@ void cli_print_compress_summary(FILE *out, const tca_ckpt_plan *p, const cli_com
 {
     char b1[32], b2[32], sh[96];
     uint64_t comp_elems = 0, comp_bytes = 0, comp_orig = 0;
-    fprintf(out, "%-44s %-5s %-16s %-26s %10s %10s %6s\n", "tensor", "dtype", "shape", "stored as", "before",
+    int nw = 6;
+    for (size_t i = 0; i < p->n_items; i++) {
+        size_t l = strlen(p->in->tensors[p->items[i].tensor].name);
+        if (l > (size_t)nw) nw = l > 60 ? 60 : (int)l;
+    }
+    fprintf(out, "%-*s %-5s %-16s %-26s %10s %10s %6s\n", nw, "tensor", "dtype", "shape", "stored as", "before",
             "after", "b/w");
     for (size_t i = 0; i < p->n_items; i++) {
         const tca_ckpt_item *it = &p->items[i];
@@ -102,7 +107,7 @@ void cli_print_compress_summary(FILE *out, const tca_ckpt_plan *p, const cli_com
             comp_bytes += it->stored_bytes;
             comp_orig += it->original_bytes;
         }
-        fprintf(out, "%-44s %-5s %-16s %-26s %10s %10s %6s\n", t->name, tca_st_dtype_name(t->dtype),
+        fprintf(out, "%-*s %-5s %-16s %-26s %10s %10s %6s\n", nw, t->name, tca_st_dtype_name(t->dtype),
                 cli_shape(t->rank, t->shape, sh, sizeof sh), how, cli_bytes(it->original_bytes, b1, sizeof b1),
                 cli_bytes(it->stored_bytes, b2, sizeof b2), bpw);
     }
@@ -190,6 +195,17 @@ static tca_status sink_with_progress(void *ctx, const void *data, size_t size)
     return st;
 }
 
+int cli_ckpt_open_fail(const char *cmd, const char *path, const uint8_t *data, size_t size, tca_status st)
+{
+    if (st == TCA_ERROR_CONTAINER_METADATA) {
+        tca_st_file *f = NULL;
+        int plain = tca_st_parse(data, size, NULL, &f) == TCA_OK && !tca_ckpt_is_compressed(f);
+        tca_st_free(f);
+        if (plain) return cli_fail(cmd, path, st, "not a TCA-TBE checkpoint (no tca.format in __metadata__)");
+    }
+    return cli_fail(cmd, path, st, NULL);
+}
+
 int cli_decompress_file(const char *cmd, const char *in_path, const char *out_path, uint64_t *out_size)
 {
     cli_input in;
@@ -198,7 +214,7 @@ int cli_decompress_file(const char *cmd, const char *in_path, const char *out_pa
     tca_ckpt_reader *r = NULL;
     tca_status st = tca_ckpt_open(in.data, in.size, NULL, &r);
     if (st != TCA_OK) {
-        rc = cli_fail(cmd, in_path, st, NULL);
+        rc = cli_ckpt_open_fail(cmd, in_path, in.data, in.size, st);
         goto done;
     }
     cli_out out;

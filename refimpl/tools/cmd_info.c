@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli_container.h"
 #include "cli_util.h"
 #include "tca/safetensors.h"
 
@@ -49,10 +50,15 @@ static int info_plain(const char *path, const tca_st_file *f, size_t file_size, 
     char sh[96], b[32];
     printf("%s: plain safetensors (not a TCA-TBE checkpoint), %zu tensors, %s\n", path, f->n_tensors,
            cli_bytes(file_size, b, sizeof b));
-    printf("%-44s %-7s %-20s %10s\n", "tensor", "dtype", "shape", "bytes");
+    int nw = 6;
+    for (size_t i = 0; i < f->n_tensors; i++) {
+        size_t l = strlen(f->tensors[i].name);
+        if (l > (size_t)nw) nw = l > 60 ? 60 : (int)l;
+    }
+    printf("%-*s %-7s %-20s %10s\n", nw, "tensor", "dtype", "shape", "bytes");
     for (size_t i = 0; i < f->n_tensors; i++) {
         const tca_st_tensor *t = &f->tensors[i];
-        printf("%-44s %-7s %-20s %10s\n", t->name, tca_st_dtype_name(t->dtype), cli_shape(t->rank, t->shape, sh, sizeof sh),
+        printf("%-*s %-7s %-20s %10s\n", nw, t->name, tca_st_dtype_name(t->dtype), cli_shape(t->rank, t->shape, sh, sizeof sh),
                cli_bytes(t->end - t->begin, b, sizeof b));
     }
     return 0;
@@ -102,7 +108,7 @@ int tca_cmd_info(int argc, char **argv)
     }
     st = tca_ckpt_open(in.data, in.size, NULL, &r);
     if (st != TCA_OK) {
-        rc = cli_fail(argv[0], path, st, NULL);
+        rc = cli_ckpt_open_fail(argv[0], path, in.data, in.size, st);
         goto done;
     }
     json_t *ts = json_array();
@@ -110,27 +116,30 @@ int tca_cmd_info(int argc, char **argv)
     json_object_set_new(root, "file", json_string(path));
     json_object_set_new(root, "format", json_string(TCA_CKPT_FORMAT));
     json_object_set_new(root, "format_version", json_string(tca_st_meta_get(r->container, "tca.format_version", NULL)));
+    int nw = 6;
+    for (size_t i = 0; i < r->n_entries; i++) {
+        size_t l = strlen(r->entries[i].original->name);
+        if (l > (size_t)nw) nw = l > 60 ? 60 : (int)l;
+    }
     if (!as_json)
-        printf("%-40s %-16s %-6s %-11s %4s %9s %6s %6s %7s\n", "tensor", "shape", "layout", "window", "base",
+        printf("%-*s %-16s %-6s %-11s %4s %9s %6s %6s %7s\n", nw, "tensor", "shape", "layout", "window", "base",
                "in-window", "b/w", "ratio", "8+H(e)");
-    uint64_t comp_elems = 0, comp_bytes = 0, comp_in = 0, stored_total = 0, orig_total = 0;
+    uint64_t comp_elems = 0, comp_bytes = 0, comp_in = 0;
     double ent_sum = 0;
     size_t n_comp = 0;
     for (size_t i = 0; i < r->n_entries; i++) {
         const tca_ckpt_entry *e = &r->entries[i];
         const tca_st_tensor *t = e->original;
-        char sh[96], b[32];
+        char sh[96];
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(t->name));
         json_object_set_new(o, "dtype", json_string(tca_st_dtype_name(t->dtype)));
         json_object_set_new(o, "shape", json_shape(t));
-        orig_total += t->end - t->begin;
         if (!e->compressed) {
-            stored_total += t->end - t->begin;
             json_object_set_new(o, "stored", json_string("plain"));
             json_object_set_new(o, "bytes", json_integer((json_int_t)(t->end - t->begin)));
             if (!as_json)
-                printf("%-40s %-16s %-6s %-11s %4s %9s %6s %6s %7s   (%s, stored as is)\n", t->name,
+                printf("%-*s %-16s %-6s %-11s %4s %9s %6s %6s %7s   (%s, stored as is)\n", nw, t->name,
                        cli_shape(t->rank, t->shape, sh, sizeof sh), "-", "-", "-", "-", "-", "-", "-",
                        tca_st_dtype_name(t->dtype));
             json_array_append_new(ts, o);
@@ -164,7 +173,6 @@ int tca_cmd_info(int argc, char **argv)
         comp_elems += s.elements;
         comp_bytes += s.encoded_bytes;
         comp_in += s.in_window;
-        stored_total += s.encoded_bytes;
         ent_sum += s.exponent_entropy_bits * (double)s.elements;
         json_object_set_new(o, "stored", json_string("TCA-TBE"));
         json_object_set_new(o, "layout", json_string("v1"));
@@ -182,10 +190,9 @@ int tca_cmd_info(int argc, char **argv)
         if (!as_json) {
             char win_s[24];
             snprintf(win_s, sizeof win_s, "[%u, %u]", w0, w0 + 6);
-            printf("%-40s %-16s %-6s %-11s %4u %8.2f%% %6.2f %5.3fx %7.2f\n", t->name,
+            printf("%-*s %-16s %-6s %-11s %4u %8.2f%% %6.2f %5.3fx %7.2f\n", nw, t->name,
                    cli_shape(t->rank, t->shape, sh, sizeof sh), "v1", win_s, (unsigned)e->view.hdr.base, 100 * frac,
                    s.bits_per_weight, s.bits_per_weight > 0 ? 16.0 / s.bits_per_weight : 0.0, s.exponent_entropy_bits);
-            (void)b;
         }
     }
     json_object_set_new(root, "tensors", ts);
@@ -216,8 +223,6 @@ int tca_cmd_info(int argc, char **argv)
                    "exponent-entropy bound %.3f bits (%.3fx)\n",
                    (unsigned long long)comp_elems, 100.0 * (double)comp_in / (double)comp_elems, bpw,
                    bpw > 0 ? 16.0 / bpw : 0.0, ent, ent > 0 ? 16.0 / ent : 0.0);
-        (void)stored_total;
-        (void)orig_total;
     }
     rc = 0;
 done:

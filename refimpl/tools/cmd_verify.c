@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli_container.h"
 #include "cli_util.h"
 #include "common/le.h"
 #include "tca/checksum.h"
@@ -81,7 +82,7 @@ int tca_cmd_verify(int argc, char **argv)
     uint8_t *buf = NULL;
     tca_status st = tca_ckpt_open(in.data, in.size, NULL, &r);
     if (st != TCA_OK) {
-        rc = cli_fail(argv[0], path, st, NULL);
+        rc = cli_ckpt_open_fail(argv[0], path, in.data, in.size, st);
         goto done;
     }
     const tca_st_file *o = r->original;

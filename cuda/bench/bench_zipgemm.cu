@@ -253,7 +253,7 @@ int main(int argc, char **argv) {
                             {"70B GateUp 57344x8192", 57344, 8192}, {"70B Down 8192x28672", 8192, 28672}};
     const uint64_t ns[] = {1, 2, 4, 8, 16, 32, 64, 128};
     const int nn = sizeof ns / sizeof ns[0];
-    const uint32_t s_cand[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32};
+    const uint32_t s_cand[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64};
     std::vector<std::vector<double>> sp_auto(nn), sp_best(nn);
 
     for (const Shape &sh : shapes) {

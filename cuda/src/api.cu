@@ -85,8 +85,8 @@ tca_status tca_cuda_matrix_upload(const tca_tbe_view *v, tca_cuda_matrix **out) 
      * the padded per-tile maximum; widening to 16-byte boundaries adds < 32 bytes. */
     const uint32_t sm_vals = v->hdr.max_sign_mantissa < 1024u + 15u ? v->hdr.max_sign_mantissa : 1024u + 15u;
     const uint32_t fu_vals = v->hdr.max_full < 1024u + 7u ? v->hdr.max_full : 1024u + 7u;
-    a.cap_sm = round_up_u32(sm_vals, 16) + 16;
-    a.cap_full = (round_up_u32(fu_vals, 8) + 8) * 2;
+    a.cap_sm = round_up_u32(sm_vals, 16) + 16 + 16;        /* + 16 never-copied slack */
+    a.cap_full = (round_up_u32(fu_vals, 8) + 8) * 2 + 16;  /* + 16 never-copied slack */
     a.stage_bytes = TCA_STRIP_BITMAP_BYTES + a.cap_sm + a.cap_full;
     a.err = (unsigned int *)err;
     *out = m;
@@ -113,13 +113,17 @@ tca_status tca_cuda_decompress(const tca_cuda_matrix *w, uint16_t *dst, uint64_t
 
 uint32_t tca_cuda_gemm_auto_split(const tca_cuda_matrix *w, uint64_t n) {
     if (!w || n == 0) return 1;
-    /* Aim for about 6 four-warp CTAs per SM (24 resident warps, the range where the staged decoder
-     * was fastest in decode-performance.md), with at least 2 K tiles per split. */
+    /* Measured on H100 (docs/kernel-notes.md): the kernel is fastest with many short-lived
+     * four-warp CTAs (about 24 per SM over the grid), i.e. a large split-K factor. Each split adds
+     * 8*N*M bytes of f32 partial traffic (write + read) against about 1.41*M*K compressed bytes,
+     * so S is also capped at K/(40 N) (partials <= ~15% of the compressed bytes). */
     const uint64_t ctas_m = (w->dev.strips + 3) / 4;
     const uint64_t nt = n <= 8 ? 8 : n <= 16 ? 16 : n <= 32 ? 32 : 64;
     const uint64_t ctas_n = (n + nt - 1) / nt;
-    const uint64_t want = (uint64_t)tca_cuda_sm_count() * 6;
+    const uint64_t want = (uint64_t)tca_cuda_sm_count() * 24;
     uint64_t s = (want + ctas_m * ctas_n - 1) / (ctas_m * ctas_n);
+    uint64_t cap = w->hdr.cols / (40 * n);
+    if (s > cap) s = cap;
     uint64_t smax = w->dev.ktiles / 2;
     if (smax < 1) smax = 1;
     if (s > smax) s = smax;

@@ -19,31 +19,43 @@ constexpr int kDecWarps = 4;
 constexpr uint32_t kOutStride = 72;                  /* elements per staged output row */
 constexpr uint32_t kOutBytes = 16 * kOutStride * 2;  /* 2304 */
 
+template <int STAGES>
 __global__ void __launch_bounds__(kDecWarps * 32) decompress_kernel(const TcaDevArrays a, uint16_t *dst,
                                                                      uint32_t splits) {
-    extern __shared__ __align__(16) uint8_t smem[];
+    uint8_t *const smem = tca_smem;
     const uint32_t lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    if (threadIdx.x < 64) reinterpret_cast<uint32_t *>(smem)[threadIdx.x] = lut_entry(threadIdx.x, a.base);
+    __syncthreads(); /* the only CTA barrier: the table is read-only from here on */
     const uint32_t strip = blockIdx.x * kDecWarps + warp;
     if (strip >= a.strips) return;
     const uint32_t s = blockIdx.y;
     const uint32_t t0 = (uint32_t)(((uint64_t)s * a.ktiles) / splits);
     const uint32_t t1 = (uint32_t)(((uint64_t)(s + 1) * a.ktiles) / splits);
     if (t0 >= t1) return;
-    uint8_t *wsm = smem + (size_t)warp * (2 * a.stage_bytes + kOutBytes);
-    uint8_t *stages = wsm;
-    uint16_t *out = reinterpret_cast<uint16_t *>(wsm + 2 * a.stage_bytes);
+    uint8_t *wsm = smem + kLutBytes + (size_t)warp * (kScratchBytes + kOutBytes + STAGES * a.stage_bytes);
+    const uint32_t scratch = smem_addr(wsm), lut = smem_addr(smem);
+    uint16_t *out = reinterpret_cast<uint16_t *>(wsm + kScratchBytes);
+    uint8_t *stages = wsm + kScratchBytes + kOutBytes;
     const bool vec_ok = (a.cols & 7) == 0 && (reinterpret_cast<uintptr_t>(dst) & 15) == 0;
+    const LaneConsts lc = lane_consts(lane);
 
-    StripInfo cur = stage_strip(a, stages, strip, t0, lane);
-    StripInfo nxt = cur;
-    for (uint32_t kt = t0; kt < t1; ++kt) {
-        const uint32_t st = (kt - t0) & 1;
-        if (kt + 1 < t1) nxt = stage_strip(a, stages + (st ^ 1) * a.stage_bytes, strip, kt + 1, lane);
+    StripInfo ring[STAGES];
+#pragma unroll
+    for (int i = 0; i < STAGES - 1; ++i) {
+        if (t0 + i < t1) ring[i] = stage_strip(a, stages + i * a.stage_bytes, strip, t0 + i, lane);
         else cp_async_commit();
-        cp_async_wait<1>();
+    }
+    for (uint32_t kt = t0; kt < t1; ++kt) {
+        const uint32_t it = kt - t0;
+        if (kt + STAGES - 1 < t1)
+            ring[STAGES - 1] = stage_strip(a, stages + ((it + STAGES - 1) % STAGES) * a.stage_bytes, strip,
+                                           kt + STAGES - 1, lane);
+        else
+            cp_async_commit();
+        cp_async_wait<STAGES - 1>();
         __syncwarp();
         uint32_t regs[16];
-        decode_strip(a, stages + st * a.stage_bytes, cur, lane, regs);
+        decode_strip(a, stages + (it % STAGES) * a.stage_bytes, ring[0], lane, lc, lut, scratch, regs);
         /* small tile j = 2*k8 + m8 (spec 5.2): rows 8*m8 + lane/4, columns 8*k8 + 2*(lane%4) */
 #pragma unroll
         for (int j = 0; j < 16; ++j) {
@@ -66,29 +78,37 @@ __global__ void __launch_bounds__(kDecWarps * 32) decompress_kernel(const TcaDev
                 for (uint64_t e = 0; e < lim; ++e) drow[e] = srow[e];
             }
         }
-        __syncwarp(); /* stage and output tile are reused next iteration */
-        cur = nxt;
+        __syncwarp(); /* stage, scratch and output tile are reused next iteration */
+#pragma unroll
+        for (int i = 0; i < STAGES - 1; ++i) ring[i] = ring[i + 1];
     }
     cp_async_wait<0>();
 }
 
 } // namespace tca_cuda
 
-cudaError_t tca_launch_decompress(const TcaDevArrays &a, uint16_t *dst, cudaStream_t stream) {
+template <int STAGES>
+static cudaError_t launch_decompress(const TcaDevArrays &a, uint16_t *dst, cudaStream_t stream) {
     using namespace tca_cuda;
-    const size_t smem = (size_t)kDecWarps * (2 * a.stage_bytes + kOutBytes);
-    cudaError_t e = cudaFuncSetAttribute(decompress_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
+    const size_t smem = kLutBytes + (size_t)kDecWarps * (kScratchBytes + kOutBytes + STAGES * a.stage_bytes);
+    cudaError_t e =
+        cudaFuncSetAttribute(decompress_kernel<STAGES>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
     if (e != cudaSuccess) return e;
-    /* Enough warps to fill the device (about 48 resident warps per SM), each with at least 2 K
-     * tiles so the two-stage pipeline has something to overlap. */
+    /* Many short-lived CTAs (about 24 per SM over the grid, as for ZipGEMM), each warp with at
+     * least 2 K tiles so the pipeline has something to overlap. */
     const uint64_t ctas_m = (a.strips + kDecWarps - 1) / kDecWarps;
-    const uint64_t want = (uint64_t)tca_cuda_sm_count() * 12;
+    const uint64_t want = (uint64_t)tca_cuda_sm_count() * 24;
     uint64_t splits = (want + ctas_m - 1) / ctas_m;
     const uint64_t max_splits = a.ktiles >= 4 ? a.ktiles / 2 : 1;
     if (splits > max_splits) splits = max_splits;
     if (splits < 1) splits = 1;
     if (splits > 65535) splits = 65535;
     dim3 grid((unsigned)ctas_m, (unsigned)splits);
-    decompress_kernel<<<grid, kDecWarps * 32, smem, stream>>>(a, dst, (uint32_t)splits);
+    decompress_kernel<STAGES><<<grid, kDecWarps * 32, smem, stream>>>(a, dst, (uint32_t)splits);
     return cudaGetLastError();
+}
+
+cudaError_t tca_launch_decompress(const TcaDevArrays &a, uint16_t *dst, cudaStream_t stream) {
+    if (tca_pipeline_stages() == 3) return launch_decompress<3>(a, dst, stream);
+    return launch_decompress<2>(a, dst, stream);
 }

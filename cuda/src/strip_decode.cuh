@@ -58,8 +58,10 @@ __device__ __forceinline__ StripInfo stage_strip(const TcaDevArrays &a, uint8_t 
     }
     const uint64_t sa = hf0 & ~(uint64_t)15, sb = (hfe + 15) & ~(uint64_t)15;
     const uint64_t fa = fu0 & ~(uint64_t)7, fb = (fue + 7) & ~(uint64_t)7;
-    uint32_t ok = hf0 <= hfe && sb <= a.sm_len && fu0 <= fue && fb <= a.full_len && (sb - sa) <= a.cap_sm &&
-                  (fb - fa) * 2 <= a.cap_full;
+    /* The last 16 bytes of each staging area are never copied into: the pair decoder may read up
+     * to 2 bytes / 2 elements past a strip's values (results discarded). */
+    uint32_t ok = hf0 <= hfe && sb <= a.sm_len && fu0 <= fue && fb <= a.full_len && (sb - sa) + 16 <= a.cap_sm &&
+                  (fb - fa) * 2 + 16 <= a.cap_full;
     uint32_t ns = 0, nf = 0;
     if (ok) {
         ns = (uint32_t)((sb - sa) >> 4);
@@ -67,25 +69,23 @@ __device__ __forceinline__ StripInfo stage_strip(const TcaDevArrays &a, uint8_t 
     } else if (lane == 0) {
         atomicOr(a.err, TCA_CUDA_ERR_OFFSETS);
     }
-    const uint64_t word0 = 64 * g + 16 * med; /* spec 6.1: small tile t = 64g + 16med + j */
-    const uint32_t total = 24 + ns + nf;
-    for (uint32_t i = lane; i < total; i += 32) {
-        const void *src;
-        uint32_t dst;
-        if (i < 24) {
-            const uint32_t plane = i >> 3, c = i & 7;
-            src = (plane == 0 ? a.bm[0] : plane == 1 ? a.bm[1] : a.bm[2]) + word0 + 2 * c;
-            dst = plane * 128 + c * 16;
-        } else if (i < 24 + ns) {
-            const uint32_t c = i - 24;
-            src = a.sm + sa + 16 * (uint64_t)c;
-            dst = TCA_STRIP_BITMAP_BYTES + 16 * c;
-        } else {
-            const uint32_t c = i - 24 - ns;
-            src = a.full + fa + 8 * (uint64_t)c;
-            dst = TCA_STRIP_BITMAP_BYTES + a.cap_sm + 16 * c;
-        }
-        cp_async16(stage + dst, src);
+    /* spec 6.1: small tile t = 64g + 16med + j; three plane ranges of 128 bytes (8 chunks each).
+     * Separate loops per range keep the per-chunk work to an address add and the copy. */
+    const uint64_t word0 = 64 * g + 16 * med;
+    if (lane < 24) {
+        const uint32_t plane = lane >> 3, c = lane & 7;
+        const uint64_t *src = (plane == 0 ? a.bm[0] : plane == 1 ? a.bm[1] : a.bm[2]) + word0 + 2 * c;
+        cp_async16(stage + plane * 128 + c * 16, src);
+    }
+    {
+        const uint8_t *src = a.sm + sa;
+        uint8_t *dst = stage + TCA_STRIP_BITMAP_BYTES;
+        for (uint32_t c = lane; c < ns; c += 32) cp_async16(dst + 16 * c, src + 16 * (uint64_t)c);
+    }
+    {
+        const uint16_t *src = a.full + fa;
+        uint8_t *dst = stage + TCA_STRIP_BITMAP_BYTES + a.cap_sm;
+        for (uint32_t c = lane; c < nf; c += 32) cp_async16(dst + 16 * c, src + 8 * (uint64_t)c);
     }
     cp_async_commit();
     info.sm_off = (uint32_t)(hf0 - sa);
@@ -97,20 +97,83 @@ __device__ __forceinline__ StripInfo stage_strip(const TcaDevArrays &a, uint8_t 
     return info;
 }
 
-__device__ __forceinline__ uint32_t make_in_window(uint32_t byte, uint32_t exponent) {
-    /* spec 4.3: sign from bit 7, mantissa from bits 6..0, exponent = base + code */
-    return ((byte & 0x80u) << 8) | (exponent << 7) | (byte & 0x7Fu);
+/* ---------------------------------------------------------------- shared-memory access helpers */
+
+/* The kernels' dynamic shared memory. "Addresses" below are byte offsets into it; plain C++
+ * accesses let the compiler schedule the loads freely while __syncwarp still orders them. */
+extern __shared__ __align__(16) uint8_t tca_smem[];
+
+__device__ __forceinline__ uint32_t smem_addr(const void *p) {
+    return (uint32_t)(reinterpret_cast<const uint8_t *>(p) - tca_smem);
+}
+__device__ __forceinline__ uint32_t lds_u8(uint32_t a) { return tca_smem[a]; }
+__device__ __forceinline__ uint32_t lds_u16(uint32_t a) { return *reinterpret_cast<const uint16_t *>(tca_smem + a); }
+__device__ __forceinline__ uint32_t lds_u32(uint32_t a) { return *reinterpret_cast<const uint32_t *>(tca_smem + a); }
+__device__ __forceinline__ uint4 lds_v4(uint32_t a) { return *reinterpret_cast<const uint4 *>(tca_smem + a); }
+__device__ __forceinline__ void sts_v4(uint32_t a, uint32_t x, uint32_t y, uint32_t z, uint32_t w) {
+    *reinterpret_cast<uint4 *>(tca_smem + a) = make_uint4(x, y, z, w);
+}
+__device__ __forceinline__ void sts_u32(uint32_t a, uint32_t x) { *reinterpret_cast<uint32_t *>(tca_smem + a) = x; }
+__device__ __forceinline__ uint32_t prmt(uint32_t a, uint32_t b, uint32_t sel) {
+    uint32_t d;
+    asm("prmt.b32 %0, %1, %2, %3;\n" : "=r"(d) : "r"(a), "r"(b), "r"(sel));
+    return d;
+}
+__device__ __forceinline__ uint32_t rotr(uint32_t x, uint32_t s) { return __funnelshift_r(x, x, s); }
+__device__ __forceinline__ uint32_t rotl(uint32_t x, uint32_t s) { return __funnelshift_l(x, x, s); }
+
+/* ---------------------------------------------------------------- pair lookup table
+ * Entry for a lane's pair of codes (c0 at position 2l, c1 at 2l+1), index bits as the decoder
+ * gathers them: bit0 = c0.b0, bit1 = c1.b0, bit2 = c0.b1, bit3 = c1.b1, bit4 = c0.b2, bit5 = c1.b2.
+ * Low half: (base + c0) << 7 with the in-window flag in bit 15 and again in bit 0; high half:
+ * (base + c1) << 7 with its flag in bit 31. Fallback codes (0) give 0 in their half.
+ * spec 4.2: exponent = base + code for codes 1..7. */
+constexpr int kLutBytes = 64 * 4;
+
+__device__ __forceinline__ uint32_t lut_entry(uint32_t idx, uint32_t base) {
+    const uint32_t c0 = (idx & 1u) | ((idx >> 1) & 2u) | ((idx >> 2) & 4u);
+    const uint32_t c1 = ((idx >> 1) & 1u) | ((idx >> 2) & 2u) | ((idx >> 3) & 4u);
+    const uint32_t lo = c0 ? (0x8000u | ((base + c0) << 7) | 1u) : 0u;
+    const uint32_t hi = c1 ? (0x8000u | ((base + c1) << 7)) : 0u;
+    return lo | (hi << 16);
 }
 
+/** Per-lane constants of the pair decoder. */
+struct LaneConsts {
+    uint32_t q;    /* bit position of the lane's pair inside its 32-bit half-word: (2*lane) % 32 */
+    uint32_t q2;   /* (q - 2) mod 32: rotating by it puts the 6-bit index at bits 2..7 (word index) */
+    uint32_t m1;   /* bits q, q+1 */
+    uint32_t m12;  /* bits q .. q+3 (cyclic) */
+    uint32_t low;  /* bits below q */
+    uint32_t half; /* which 32-bit half of each 64-bit bitmap word holds the lane's pair */
+};
+__device__ __forceinline__ LaneConsts lane_consts(uint32_t lane) {
+    LaneConsts c;
+    c.q = (2 * lane) & 31;
+    c.q2 = (c.q + 30) & 31;
+    c.m1 = 3u << c.q;
+    c.m12 = rotl(15u, c.q);
+    c.low = (1u << c.q) - 1u;
+    c.half = lane >> 4;
+    return c;
+}
+
+/* Per-warp scratch for one strip: 32 quads {IND, B1, rotl(B2, 2), rotl(B3, 4)} per 32-bit
+ * half-word (512 B), then the half-words' SignMantissa start addresses as [half][tile] (128 B). */
+constexpr uint32_t kScratchBytes = 512 + 128;
+
 /** Decode a staged strip into regs[j] = the bf16x2 A value of small tile j for this lane
- *  (low half = position 2*lane, high half = 2*lane+1). Zero on inconsistent data (error set). */
+ *  (low half = position 2*lane, high half = 2*lane+1). Zero on inconsistent data (error set).
+ *  lut: shared address of the pair table; scratch: shared address of this warp's scratch. */
 __device__ __forceinline__ void decode_strip(const TcaDevArrays &a, const uint8_t *stage, const StripInfo &info,
-                                             uint32_t lane, uint32_t regs[16]) {
+                                             uint32_t lane, const LaneConsts &lc, uint32_t lut, uint32_t scratch,
+                                             uint32_t regs[16]) {
     const uint32_t *bm32 = reinterpret_cast<const uint32_t *>(stage);
-    const uint8_t *smb = stage + TCA_STRIP_BITMAP_BYTES + info.sm_off;
-    const uint16_t *fu = reinterpret_cast<const uint16_t *>(stage + TCA_STRIP_BITMAP_BYTES + a.cap_sm) + info.fu_off;
-    /* Half-word `lane` of the strip's IND (tile lane/2, half lane%2). */
-    const uint32_t ind_l = bm32[lane] | bm32[32 + lane] | bm32[64 + lane];
+    const uint32_t sm_addr = smem_addr(stage + TCA_STRIP_BITMAP_BYTES) + info.sm_off;
+    const uint32_t fu_addr = smem_addr(stage + TCA_STRIP_BITMAP_BYTES + a.cap_sm) + 2 * info.fu_off;
+    /* Half-word `lane` of the strip (tile lane/2, half lane%2) of each plane. */
+    const uint32_t w1 = bm32[lane], w2 = bm32[32 + lane], w3 = bm32[64 + lane];
+    const uint32_t ind_l = w1 | w2 | w3; /* spec 6.1: in-window indicator */
     const uint32_t cnt = __popc(ind_l);
     uint32_t incl = cnt;
 #pragma unroll
@@ -119,7 +182,6 @@ __device__ __forceinline__ void decode_strip(const TcaDevArrays &a, const uint8_
         if (lane >= (uint32_t)d) incl += v;
     }
     const uint32_t total = __shfl_sync(0xFFFFFFFFu, incl, 31);
-    const uint32_t excl = incl - cnt;
     /* spec 6.5/6.4: the ranges must hold exactly the strip's values (plus the global tile's
      * minimal padding after the last median tile). */
     bool consistent;
@@ -134,29 +196,33 @@ __device__ __forceinline__ void decode_strip(const TcaDevArrays &a, const uint8_
         for (int j = 0; j < 16; ++j) regs[j] = 0;
         return;
     }
-    const uint32_t half = lane >> 4;
-    const uint32_t q = (2 * lane) & 31;
-    const uint32_t low = (1u << q) - 1u;
-    const uint32_t base = a.base;
+    sts_v4(scratch + 16 * lane, ind_l, w1, rotl(w2, 2), rotl(w3, 4));
+    sts_u32(scratch + 512 + 4 * ((lane & 1) * 16 + (lane >> 1)), sm_addr + incl - cnt);
+    __syncwarp();
+    /* Fallback element address of the pair's first position, given the in-window count before
+     * it as a SignMantissa address: Full[64j + 2l - below] (spec 7.2). */
+    const uint32_t fk = fu_addr + 2 * sm_addr + 4 * lane;
+    const uint32_t starts = scratch + 512 + 64 * lc.half;
+    uint4 st4;
 #pragma unroll
     for (int j = 0; j < 16; ++j) {
-        const uint32_t hw = 2 * j + half;
-        const uint32_t start = __shfl_sync(0xFFFFFFFFu, excl, hw);
-        const uint32_t w1 = bm32[hw], w2 = bm32[32 + hw], w3 = bm32[64 + hw];
-        const uint32_t ind = w1 | w2 | w3;
-        const uint32_t below0 = start + __popc(ind & low);
-        const uint32_t t1 = w1 >> q, t2 = w2 >> q, t3 = w3 >> q;
-        const uint32_t i0 = (ind >> q) & 1u, i1 = (ind >> q >> 1) & 1u;
-        const uint32_t c0 = (t1 & 1u) | ((t2 & 1u) << 1) | ((t3 & 1u) << 2);
-        const uint32_t c1 = ((t1 >> 1) & 1u) | (t2 & 2u) | ((t3 & 2u) << 1);
-        const uint32_t before = 64u * j + 2u * lane; /* elements of the strip before position 2l */
-        uint32_t x0, x1;
-        if (i0) x0 = make_in_window(smb[below0], base + c0);
-        else x0 = fu[before - below0];
-        const uint32_t below1 = below0 + i0;
-        if (i1) x1 = make_in_window(smb[below1], base + c1);
-        else x1 = fu[before + 1 - below1];
-        regs[j] = x0 | (x1 << 16);
+        if ((j & 3) == 0) st4 = lds_v4(starts + 4 * j);
+        const uint32_t start = (j & 3) == 0 ? st4.x : (j & 3) == 1 ? st4.y : (j & 3) == 2 ? st4.z : st4.w;
+        const uint4 qd = lds_v4(scratch + 16 * (2 * j + lc.half));
+        const uint32_t below = start + __popc(qd.x & lc.low);     /* SignMantissa address of pair */
+        const uint32_t t = (qd.y & lc.m1) | (qd.z & ~lc.m1);       /* codes' bit 0 and bit 1 */
+        const uint32_t t2 = (t & lc.m12) | (qd.w & ~lc.m12);       /* and bit 2 */
+        const uint32_t entry = lds_u32(lut + (rotr(t2, lc.q2) & 0xFCu));
+        const uint32_t b0 = lds_u8(below);
+        const uint32_t b1 = lds_u8(below + (entry & 1u)); /* second byte follows the first if in-window */
+        const uint32_t pm = prmt(b0, b1, 0x4400u);        /* [b0, b0, b1, b1] */
+        const uint32_t faddr = fk + 128u * j - 2u * below;
+        const uint32_t f0 = lds_u16(faddr);
+        uint32_t fb = prmt(f0, 0, 0x1010u); /* at most one fallback: both halves use Full[f] */
+        const uint32_t mask = prmt(entry, 0, 0xBB99u); /* flags (bits 15, 31) -> half-word masks */
+        const uint32_t vi = (pm & 0x807F807Fu) | (entry & 0x7F807F80u); /* spec 4.3 */
+        if (mask == 0) fb = f0 | (lds_u16(faddr + 2) << 16); /* both fallback: Full[f], Full[f+1] */
+        regs[j] = (vi & mask) | (fb & ~mask);
     }
 }
 

@@ -48,5 +48,7 @@ cudaError_t tca_launch_decompress(const TcaDevArrays &a, uint16_t *dst, cudaStre
 cudaError_t tca_launch_zipgemm(const TcaDevArrays &a, const uint16_t *x, uint64_t n, uint32_t split_k,
                                uint16_t *y, uint32_t *y_f32, float *workspace, cudaStream_t stream);
 int tca_cuda_sm_count(void);
+/* Strip pipeline depth (2, or 3 with TCA_CUDA_STAGES=3). */
+int tca_pipeline_stages(void);
 
 #endif

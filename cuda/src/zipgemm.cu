@@ -17,6 +17,7 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include "strip_decode.cuh"
 #include "tca_cuda_internal.h"
 
@@ -41,7 +42,8 @@ __device__ __forceinline__ uint32_t f32_bits(float v) {
 }
 
 /** B fragment (mma .col operand) for k16 slice at column k0 of X rows n: b = X[n][k0+2t .. +1]
- *  (t = lane%4) and b' = X[n][k0+8+2t .. +1]; zero beyond N or K (padding products are zero). */
+ *  (t = lane%4) and b' = X[n][k0+8+2t .. +1]; zero beyond N or K (padding products are zero).
+ *  General path: any K, any alignment, bounds-checked per element. */
 __device__ __forceinline__ void load_b(const uint16_t *__restrict__ x, uint64_t n_rows, uint64_t k_cols, bool even_k,
                                        uint64_t n, uint64_t k, uint32_t &b0, uint32_t &b1) {
     b0 = 0;
@@ -63,53 +65,112 @@ __device__ __forceinline__ void load_b(const uint16_t *__restrict__ x, uint64_t 
     }
 }
 
-template <int NT>
+/** B fragments of one 64-wide K tile for NT column blocks (the tile's slices sl = 0..3).
+ *  Fast path (warp-uniform): K even, X 4-byte aligned and the whole tile inside K: 8 aligned
+ *  32-bit loads per column block at constant offsets from one row pointer per block. */
+template <int NT, int SL0, int NSL>
+__device__ __forceinline__ void load_b_tile(const uint16_t *__restrict__ x, uint64_t n_rows, uint64_t k_cols,
+                                            bool fast_ok, uint64_t my_n, uint32_t kt, uint32_t lane,
+                                            uint32_t (&bfr)[NSL][NT][2]) {
+    const uint64_t kb = (uint64_t)kt * 64 + 2 * (lane & 3);
+    if (fast_ok && (uint64_t)kt * 64 + 64 <= k_cols) {
+#pragma unroll
+        for (int nb = 0; nb < NT; ++nb) {
+            const uint64_t n = my_n + 8 * nb;
+            const unsigned int *p = reinterpret_cast<const unsigned int *>(x + n * k_cols + kb);
+            const bool in = n < n_rows;
+#pragma unroll
+            for (int sl = 0; sl < NSL; ++sl) {
+                bfr[sl][nb][0] = in ? __ldg(p + 8 * (SL0 + sl)) : 0u;
+                bfr[sl][nb][1] = in ? __ldg(p + 8 * (SL0 + sl) + 4) : 0u;
+            }
+        }
+    } else {
+#pragma unroll
+        for (int sl = 0; sl < NSL; ++sl)
+#pragma unroll
+            for (int nb = 0; nb < NT; ++nb)
+                load_b(x, n_rows, k_cols, fast_ok, my_n + 8 * nb, kb + 16 * (SL0 + sl), bfr[sl][nb][0],
+                       bfr[sl][nb][1]);
+    }
+}
+
+/* Shared memory: the 64-entry pair table, then per warp its decode scratch and STAGES strip
+ * stages (sizes per matrix from its stored maxima, defect D4). */
+template <int STAGES>
+__host__ __device__ constexpr size_t warp_smem_bytes(uint32_t stage_bytes) {
+    return kScratchBytes + (size_t)STAGES * stage_bytes;
+}
+
+template <int NT, int STAGES>
 __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays a, const uint16_t *__restrict__ x,
                                                                uint64_t n_rows, uint32_t split_k, uint16_t *y,
                                                                uint32_t *y_f32, float *ws) {
-    extern __shared__ __align__(16) uint8_t smem[];
+    uint8_t *const smem = tca_smem;
     const uint32_t lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    if (threadIdx.x < 64) reinterpret_cast<uint32_t *>(smem)[threadIdx.x] = lut_entry(threadIdx.x, a.base);
+    __syncthreads(); /* the only CTA barrier: the table is read-only from here on */
     const uint32_t strip = blockIdx.x * kWarps + warp;
-    if (strip >= a.strips) return; /* no CTA-wide barriers below: idle warps may leave */
+    if (strip >= a.strips) return;
     const uint32_t s = blockIdx.y;
     /* mma-semantics 6.3: split s covers K tiles [floor(sT/S), floor((s+1)T/S)) */
     const uint32_t t0 = (uint32_t)(((uint64_t)s * a.ktiles) / split_k);
     const uint32_t t1 = (uint32_t)(((uint64_t)(s + 1) * a.ktiles) / split_k);
     const uint64_t n_base = (uint64_t)blockIdx.z * (8 * NT);
-    uint8_t *stages = smem + (size_t)warp * 2 * a.stage_bytes;
+    uint8_t *wsm = smem + kLutBytes + (size_t)warp * warp_smem_bytes<STAGES>(a.stage_bytes);
+    const uint32_t scratch = smem_addr(wsm), lut = smem_addr(smem);
+    uint8_t *stages = wsm + kScratchBytes;
     const bool even_k = (a.cols & 1) == 0 && (reinterpret_cast<uintptr_t>(x) & 3) == 0;
     const uint64_t my_n = n_base + (lane >> 2);
+    const LaneConsts lc = lane_consts(lane);
 
     float acc[NT][4];
 #pragma unroll
     for (int i = 0; i < NT; ++i) acc[i][0] = acc[i][1] = acc[i][2] = acc[i][3] = 0.0f;
 
-    StripInfo cur = stage_strip(a, stages, strip, t0, lane);
-    StripInfo nxt = cur;
-    for (uint32_t kt = t0; kt < t1; ++kt) {
-        const uint32_t st = (kt - t0) & 1;
-        if (kt + 1 < t1) nxt = stage_strip(a, stages + (st ^ 1) * a.stage_bytes, strip, kt + 1, lane);
+    StripInfo ring[STAGES];
+#pragma unroll
+    for (int i = 0; i < STAGES - 1; ++i) {
+        if (t0 + i < t1) ring[i] = stage_strip(a, stages + i * a.stage_bytes, strip, t0 + i, lane);
         else cp_async_commit();
+    }
+    for (uint32_t kt = t0; kt < t1; ++kt) {
+        const uint32_t it = kt - t0;
+        if (kt + STAGES - 1 < t1)
+            ring[STAGES - 1] = stage_strip(a, stages + ((it + STAGES - 1) % STAGES) * a.stage_bytes, strip,
+                                           kt + STAGES - 1, lane);
+        else
+            cp_async_commit();
         /* B fragments for this K tile, loaded before the wait so their latency overlaps it. */
-        uint32_t bfr[4][NT][2];
-        const uint64_t kb = (uint64_t)kt * 64 + 2 * (lane & 3);
-#pragma unroll
-        for (int sl = 0; sl < 4; ++sl)
-#pragma unroll
-            for (int nb = 0; nb < NT; ++nb)
-                load_b(x, n_rows, a.cols, even_k, my_n + 8 * nb, kb + 16 * sl, bfr[sl][nb][0], bfr[sl][nb][1]);
-        cp_async_wait<1>();
+        constexpr int PRE = NT <= 4 ? 4 : 1;
+        uint32_t bfr[PRE][NT][2];
+        if (PRE == 4) load_b_tile<NT, 0, PRE>(x, n_rows, a.cols, even_k, my_n, kt, lane, bfr);
+        cp_async_wait<STAGES - 1>();
         __syncwarp();
         uint32_t regs[16];
-        decode_strip(a, stages + st * a.stage_bytes, cur, lane, regs);
-        __syncwarp(); /* every lane is done with this stage before it is refilled */
+        decode_strip(a, stages + (it % STAGES) * a.stage_bytes, ring[0], lane, lc, lut, scratch, regs);
+        __syncwarp(); /* every lane is done with this stage and the scratch before they are refilled */
 #pragma unroll
         for (int sl = 0; sl < 4; ++sl) {
             const uint32_t af[4] = {regs[4 * sl], regs[4 * sl + 1], regs[4 * sl + 2], regs[4 * sl + 3]};
+            if (PRE == 1) {
+                uint32_t one[1][NT][2];
+                if (sl == 0) load_b_tile<NT, 0, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
+                if (sl == 1) load_b_tile<NT, 1, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
+                if (sl == 2) load_b_tile<NT, 2, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
+                if (sl == 3) load_b_tile<NT, 3, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
 #pragma unroll
-            for (int nb = 0; nb < NT; ++nb) mma_bf16_16816(acc[nb], af, bfr[sl][nb][0], bfr[sl][nb][1]);
+                for (int nb = 0; nb < NT; ++nb) {
+                    bfr[0][nb][0] = one[0][nb][0];
+                    bfr[0][nb][1] = one[0][nb][1];
+                }
+            }
+#pragma unroll
+            for (int nb = 0; nb < NT; ++nb)
+                mma_bf16_16816(acc[nb], af, bfr[PRE == 4 ? sl : 0][nb][0], bfr[PRE == 4 ? sl : 0][nb][1]);
         }
-        cur = nxt;
+#pragma unroll
+        for (int i = 0; i < STAGES - 1; ++i) ring[i] = ring[i + 1];
     }
     cp_async_wait<0>();
 
@@ -146,16 +207,17 @@ __global__ void splitk_reduce_kernel(const float *__restrict__ ws, uint64_t coun
     }
 }
 
-template <int NT>
+template <int NT, int STAGES>
 static cudaError_t launch_nt(const TcaDevArrays &a, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
                              uint32_t *y_f32, float *ws, cudaStream_t stream) {
-    const size_t smem = (size_t)kWarps * 2 * a.stage_bytes;
-    cudaError_t e = cudaFuncSetAttribute(zipgemm_kernel<NT>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
+    const size_t smem = kLutBytes + (size_t)kWarps * warp_smem_bytes<STAGES>(a.stage_bytes);
+    cudaError_t e =
+        cudaFuncSetAttribute(zipgemm_kernel<NT, STAGES>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
     if (e != cudaSuccess) return e;
     const uint64_t nz = (n + 8 * NT - 1) / (8 * NT);
     if (nz > 65535) return cudaErrorInvalidConfiguration;
     dim3 grid((a.strips + kWarps - 1) / kWarps, split_k, (unsigned)nz);
-    zipgemm_kernel<NT><<<grid, kWarps * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, ws);
+    zipgemm_kernel<NT, STAGES><<<grid, kWarps * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, ws);
     e = cudaGetLastError();
     if (e != cudaSuccess || split_k == 1) return e;
     const uint64_t count = n * a.rows;
@@ -165,13 +227,31 @@ static cudaError_t launch_nt(const TcaDevArrays &a, const uint16_t *x, uint64_t 
     return cudaGetLastError();
 }
 
+template <int STAGES>
+static cudaError_t launch_stages(const TcaDevArrays &a, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
+                                 uint32_t *y_f32, float *ws, cudaStream_t stream) {
+    if (n <= 8) return launch_nt<1, STAGES>(a, x, n, split_k, y, y_f32, ws, stream);
+    if (n <= 16) return launch_nt<2, STAGES>(a, x, n, split_k, y, y_f32, ws, stream);
+    if (n <= 32) return launch_nt<4, STAGES>(a, x, n, split_k, y, y_f32, ws, stream);
+    return launch_nt<8, STAGES>(a, x, n, split_k, y, y_f32, ws, stream);
+}
+
 } // namespace tca_cuda
+
+/** Pipeline depth: 2 by default; TCA_CUDA_STAGES=3 selects 3 (for measurements). */
+int tca_pipeline_stages(void) {
+    static int stages = 0;
+    if (!stages) {
+        const char *e = getenv("TCA_CUDA_STAGES");
+        stages = (e && atoi(e) == 3) ? 3 : 2;
+    }
+    return stages;
+}
+
 
 cudaError_t tca_launch_zipgemm(const TcaDevArrays &a, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
                                uint32_t *y_f32, float *workspace, cudaStream_t stream) {
     using namespace tca_cuda;
-    if (n <= 8) return launch_nt<1>(a, x, n, split_k, y, y_f32, workspace, stream);
-    if (n <= 16) return launch_nt<2>(a, x, n, split_k, y, y_f32, workspace, stream);
-    if (n <= 32) return launch_nt<4>(a, x, n, split_k, y, y_f32, workspace, stream);
-    return launch_nt<8>(a, x, n, split_k, y, y_f32, workspace, stream);
+    if (tca_pipeline_stages() == 3) return launch_stages<3>(a, x, n, split_k, y, y_f32, workspace, stream);
+    return launch_stages<2>(a, x, n, split_k, y, y_f32, workspace, stream);
 }

@@ -1114,6 +1114,75 @@ START_TEST(test_container_allocation_failures)
 }
 END_TEST
 
+/* spec/tca-safetensors.md Appendix A, reproduced exactly: the header text, the sizes and the
+ * SHA-256 of the original. The input is built from the appendix's description. */
+START_TEST(test_container_spec_appendix_example)
+{
+    in_file f;
+    memset(&f, 0, sizeof f);
+    uint64_t s[2] = {64, 64};
+    in_tensor *w = add_tensor(&f, "w", "BF16", 2, 2, s);
+    for (size_t i = 0; i < 4096; i++) {
+        w->data[2 * i] = (uint8_t)(i % 8);
+        w->data[2 * i + 1] = 0x3C;
+    }
+    s[0] = 2;
+    in_tensor *n = add_tensor(&f, "norm", "F32", 4, 1, s);
+    static const uint8_t norm_bytes[8] = {0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0x3F}; /* 1.0, 0.5 */
+    memcpy(n->data, norm_bytes, 8);
+    /* the appendix's original header, compact, 160 bytes with 5 trailing spaces */
+    const char *orig = "{\"__metadata__\":{\"format\":\"pt\"},\"w\":{\"dtype\":\"BF16\",\"shape\":[64,64],"
+                       "\"data_offsets\":[0,8192]},\"norm\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8192,8200]}}     ";
+    size_t hl = strlen(orig);
+    ck_assert_uint_eq(hl, 160);
+    size_t size = 8 + hl + 8200;
+    uint8_t *in = malloc(size);
+    for (int b = 0; b < 8; b++) in[b] = (uint8_t)((uint64_t)hl >> (8 * b));
+    memcpy(in + 8, orig, hl);
+    memcpy(in + 8 + hl, w->data, 8192);
+    memcpy(in + 8 + hl + 8192, n->data, 8);
+    tca_st_buffer c, d;
+    tca_ck_assert_status(compress_buf(in, size, 0, &c), TCA_OK);
+    ck_assert_uint_eq(c.size, 6952);
+    const char *exp =
+        "{\"__metadata__\":{\"format\":\"pt\",\"tca.format\":\"TCA-TBE\",\"tca.format_version\":\"1.0\","
+        "\"tca.original_header\":\"{\\\"__metadata__\\\":{\\\"format\\\":\\\"pt\\\"},\\\"w\\\":{\\\"dtype\\\":"
+        "\\\"BF16\\\",\\\"shape\\\":[64,64],\\\"data_offsets\\\":[0,8192]},\\\"norm\\\":{\\\"dtype\\\":"
+        "\\\"F32\\\",\\\"shape\\\":[2],\\\"data_offsets\\\":[8192,8200]}}     \","
+        "\"tca.tensor.w\":\"{\\\"layout\\\":\\\"v1\\\",\\\"shape\\\":[64,64],\\\"base\\\":113,"
+        "\\\"max_sign_mantissa\\\":4096,\\\"max_full\\\":0,\\\"sign_mantissa_len\\\":4096,"
+        "\\\"full_len\\\":0,\\\"crc32c\\\":{\\\"bitmap1\\\":\\\"5bd99297\\\",\\\"bitmap2\\\":"
+        "\\\"5bd99297\\\",\\\"bitmap3\\\":\\\"5bd99297\\\",\\\"tom\\\":\\\"81bccb22\\\",\\\"tog\\\":"
+        "\\\"ee17d09c\\\",\\\"sign_mantissa\\\":\\\"aa9b20cf\\\",\\\"full\\\":\\\"00000000\\\"}}\","
+        "\"tca.passthrough_crc32c\":\"{\\\"norm\\\":\\\"074ba198\\\"}\"},"
+        "\"w.tca.bitmap1\":{\"dtype\":\"U64\",\"shape\":[64],\"data_offsets\":[0,512]},"
+        "\"w.tca.bitmap2\":{\"dtype\":\"U64\",\"shape\":[64],\"data_offsets\":[512,1024]},"
+        "\"w.tca.bitmap3\":{\"dtype\":\"U64\",\"shape\":[64],\"data_offsets\":[1024,1536]},"
+        "\"w.tca.tom\":{\"dtype\":\"U32\",\"shape\":[4,2],\"data_offsets\":[1536,1568]},"
+        "\"w.tca.tog\":{\"dtype\":\"U64\",\"shape\":[2,2],\"data_offsets\":[1568,1600]},"
+        "\"w.tca.sign_mantissa\":{\"dtype\":\"U8\",\"shape\":[4096],\"data_offsets\":[1600,5696]},"
+        "\"w.tca.full\":{\"dtype\":\"BF16\",\"shape\":[0],\"data_offsets\":[5696,5696]},"
+        "\"norm\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[5696,5704]}}  ";
+    ck_assert_uint_eq(strlen(exp), 1240);
+    ck_assert_uint_eq(rd64(c.data), 1240);
+    ck_assert_mem_eq(c.data + 8, exp, 1240);
+    /* every code is 7 = 120 - 113: all three planes all ones */
+    for (size_t i = 0; i < 3 * 512; i++) ck_assert_uint_eq(c.data[8 + 1240 + i], 0xFF);
+    tca_ck_assert_status(decompress_buf(c.data, c.size, &d), TCA_OK);
+    ck_assert_uint_eq(d.size, 8368);
+    uint8_t h[32];
+    char hex[65];
+    tca_sha256(d.data, d.size, h);
+    tca_sha256_hex(h, hex);
+    ck_assert_str_eq(hex, "6ce61c8a6f1a882cb5494a14094b4fe5a355bcb9aeab89c03843e48597c4d528");
+    ck_assert_mem_eq(d.data, in, size);
+    tca_st_buffer_free(&c);
+    tca_st_buffer_free(&d);
+    free(in);
+    free_in_file(&f);
+}
+END_TEST
+
 Suite *tca_container_suite(void);
 Suite *tca_container_suite(void)
 {
@@ -1136,6 +1205,7 @@ Suite *tca_container_suite(void)
     tcase_add_test(tc, test_container_empty_files);
     tcase_add_test(tc, test_container_little_endian_bytes);
     tcase_add_test(tc, test_container_allocation_failures);
+    tcase_add_test(tc, test_container_spec_appendix_example);
     suite_add_tcase(s, tc);
     return s;
 }

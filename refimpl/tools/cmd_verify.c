@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli_container.h"
 #include "cli_util.h"
+#include "progress.h"
 #include "common/le.h"
 #include "tca/checksum.h"
 #include "tca/safetensors.h"
@@ -113,6 +114,8 @@ int tca_cmd_verify(int argc, char **argv)
         }
     }
     size_t n_comp = 0;
+    cli_progress prog;
+    cli_progress_init(&prog, "verify", r->original_size);
     for (size_t k = 0; k < o->n_tensors; k++) {
         size_t i = tca_st_offset_order(o, k);
         const tca_ckpt_entry *e = &r->entries[i];
@@ -140,6 +143,7 @@ int tca_cmd_verify(int argc, char **argv)
         }
         n_comp += e->compressed;
         tca_sha256_update(&sha, buf, (size_t)bytes);
+        cli_progress_add(&prog, bytes);
         if (against) {
             const uint8_t *exp = ref.data + 8 + o->header_len + t->begin;
             if (bytes && memcmp(buf, exp, (size_t)bytes)) {
@@ -149,6 +153,7 @@ int tca_cmd_verify(int argc, char **argv)
             }
         }
     }
+    cli_progress_finish(&prog);
     uint8_t digest[32];
     char hex[65];
     tca_sha256_final(&sha, digest);
@@ -158,6 +163,7 @@ int tca_cmd_verify(int argc, char **argv)
     if (against) printf("%s: identical to %s\n", path, against);
     rc = CLI_EXIT_OK;
 done:
+    if (r) cli_progress_finish(&prog);
     free(buf);
     tca_ckpt_close(r);
     cli_input_close(&in);

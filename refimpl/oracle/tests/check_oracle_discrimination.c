@@ -89,12 +89,13 @@ START_TEST(test_oracle_discrimination_frac_bits)
         run_mutant(good, &bad, fams, 8, ops, 3, tiles, seed, &c);
         print_counts(BASES[_i], mname, &c, fams, 8, ops, 3);
         for (int oi = 0; oi < 3; oi++) {
-            /* default seed, weakest of sm80/sm90 and F-1/F+1 (bf16 k16): normal 4.5 %, widerange
-             * 9.8 %, tiny 9.7 %, weightlike 6 %, amperesplit 13 %, zeros 1.1 % */
-            require(BASES[_i], mname, &c, ops[oi], TCA_FAMILY_NORMAL, 100);
-            require(BASES[_i], mname, &c, ops[oi], TCA_FAMILY_WIDERANGE, 200);
-            require(BASES[_i], mname, &c, ops[oi], TCA_FAMILY_WEIGHTLIKE, 100);
-            require(BASES[_i], mname, &c, ops[oi], TCA_FAMILY_AMPERESPLIT, 200);
+            /* default seed, full tier, weakest of sm80/sm90, F-1/F+1 and the three ops (sm90 F+1
+             * m16n8k8 bf16 except zeros): normal 1.9 %, widerange 5.2 %, weightlike 1.4 %,
+             * amperesplit 15.5 %; bf16 k16: tiny 13 %, zeros 1.2 % */
+            require(BASES[_i], mname, &c, ops[oi], TCA_FAMILY_NORMAL, 50);
+            require(BASES[_i], mname, &c, ops[oi], TCA_FAMILY_WIDERANGE, 100);
+            require(BASES[_i], mname, &c, ops[oi], TCA_FAMILY_WEIGHTLIKE, 30);
+            require(BASES[_i], mname, &c, ops[oi], TCA_FAMILY_AMPERESPLIT, 300);
         }
         require(BASES[_i], mname, &c, OP_K16_BF16, TCA_FAMILY_TINY, 200);
         require(BASES[_i], mname, &c, OP_K16_BF16, TCA_FAMILY_ZEROS, 20);
@@ -118,10 +119,11 @@ START_TEST(test_oracle_discrimination_split)
     counts c;
     run_mutant(good, &bad, fams, 4, ops, 5, tiles, seed, &c);
     print_counts(BASES[_i], "split", &c, fams, 4, ops, 5);
-    /* default seed (sm90 vs 2 x 8): bf16 k16 normal 16.4 % (the numerics reference measured
-     * 16.6 % on an H200), amperesplit 36 %; f16 -> f32 31.6 % / 34.7 % */
+    /* default seed, full tier (sm90 vs 2 x 8): bf16 k16 normal 16.8 % (the numerics reference
+     * measured 16.6 % on an H200), amperesplit 33 %; f16 -> f32 31.5 % / 35 %; f16 -> f16
+     * amperesplit 14 % */
     require(BASES[_i], "split", &c, OP_K16_BF16, TCA_FAMILY_NORMAL, 400);
-    require(BASES[_i], "split", &c, OP_K16_BF16, TCA_FAMILY_AMPERESPLIT, 1500);
+    require(BASES[_i], "split", &c, OP_K16_BF16, TCA_FAMILY_AMPERESPLIT, 1000);
     require(BASES[_i], "split", &c, OP_K16_F16_F32, TCA_FAMILY_NORMAL, 800);
     require(BASES[_i], "split", &c, OP_K16_F16_F32, TCA_FAMILY_AMPERESPLIT, 800);
     require(BASES[_i], "split", &c, OP_K16_F16_F16, TCA_FAMILY_AMPERESPLIT, 300);
@@ -151,12 +153,12 @@ START_TEST(test_oracle_discrimination_floor)
         int floor;
         long floorsweep_rate, tiny_rate; /* per 10,000 outputs */
     } cases[4] = {
-        /* default seed, bf16 k16, sm90 / sm80: FLOOR+1 0.22 % / 0.60 %, FLOOR-1 0.10 % / 0.29 %,
-         * no floor about the same as FLOOR-1, FLOOR -126 (MMA-Sim-like) 10 %; tiny reaches
-         * FLOOR -126 in 3-5 % of its outputs */
-        {"FLOOR+1", good->floor_f32 + 1, 4, 0},
-        {"FLOOR-1", good->floor_f32 - 1, 2, 0},
-        {"nofloor", -400, 2, 0},
+        /* default seed, full tier, floorsweep, sm90 / sm80, k16 and k8: FLOOR+1 0.13-0.2 % /
+         * 0.57-0.59 %, FLOOR-1 0.058-0.082 % / 0.27-0.29 %, no floor 0.087-0.13 % / 0.41-0.46 %,
+         * FLOOR -126 (MMA-Sim-like) 17-30 %; tiny reaches FLOOR -126 in 7-15 % of its outputs */
+        {"FLOOR+1", good->floor_f32 + 1, 2, 0},
+        {"FLOOR-1", good->floor_f32 - 1, 1, 0},
+        {"nofloor", -400, 1, 0},
         {"FLOOR-126", -126, 200, 50},
     };
     for (int m = 0; m < 4; m++) {

@@ -193,6 +193,17 @@ START_TEST(test_oracle_hand_f16_accumulator)
     /* 1.5 * 2^-13 * 2^-12 = 0.75 * 2^-24: rounds up to the smallest subnormal 0x0001 */
     x = 0x0A00, y = 0x0C00;
     tca_ck_assert_bits16(tca_oracle_step_f16(&HOPPER, &x, &y, 1, 0), 0x0001);
+    /* ties on the subnormal grid 2^-24 go to even: 2^-13 * 2^-12 = 0.5 units -> 0 (+0);
+     * 1.5 * 2^-12 (0x0E00) * 2^-12 = 1.5 units -> 2; 1.25 * 2^-11 (0x1100) * 2^-12 = 2.5 units -> 2 */
+    x = 0x0800, y = 0x0C00;
+    tca_ck_assert_bits16(tca_oracle_step_f16(&HOPPER, &x, &y, 1, 0), 0x0000);
+    x = 0x0E00;
+    tca_ck_assert_bits16(tca_oracle_step_f16(&HOPPER, &x, &y, 1, 0), 0x0002);
+    x = 0x1100;
+    tca_ck_assert_bits16(tca_oracle_step_f16(&HOPPER, &x, &y, 1, 0), 0x0002);
+    /* negative: -2.5 units -> -2 units = 0x8002 */
+    x = 0x9100;
+    tca_ck_assert_bits16(tca_oracle_step_f16(&HOPPER, &x, &y, 1, 0), 0x8002);
 }
 END_TEST
 

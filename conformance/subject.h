@@ -46,6 +46,7 @@ extern "C" {
 #define TCA_SUBJECT_CAP_GEMM (1u << 2)       /* tca_subject_gemm with y (BF16 output) */
 #define TCA_SUBJECT_CAP_GEMM_F32 (1u << 3)   /* tca_subject_gemm also fills y_f32 when non-NULL */
 #define TCA_SUBJECT_CAP_MMA (1u << 4)        /* tca_subject_mma (one warp-level mma.sync tile) */
+#define TCA_SUBJECT_CAP_CONTAINER (1u << 5)  /* tca_subject_container_decompress (optional) */
 
 /* Layout bits (tca_subject_info.layouts): bit (1u << Layout byte of the stream header). */
 #define TCA_SUBJECT_LAYOUT_V1 (1u << 0)
@@ -106,6 +107,12 @@ int tca_subject_gemm(void *ctx, const uint8_t *w_stream, size_t w_size, const ui
  *  layout shows up as a wrong d. */
 int tca_subject_mma(void *ctx, uint32_t op, const uint16_t *a, const uint16_t *b, const uint32_t *c, uint32_t *d);
 
+/** CAP_CONTAINER: rebuild the original safetensors file from a compressed checkpoint
+ *  (spec/tca-safetensors.md 4) into out (out_cap bytes); *out_size receives its size. A malformed
+ *  checkpoint returns TCA_SUBJECT_EREJECT; an original larger than out_cap TCA_SUBJECT_EPARAM. */
+int tca_subject_container_decompress(void *ctx, const uint8_t *file, size_t size, uint8_t *out, size_t out_cap,
+                                     size_t *out_size);
+
 /* Function pointer types, for the runner's dlsym(). */
 typedef int (*tca_subject_init_fn)(const char *, void **);
 typedef void (*tca_subject_fini_fn)(void *);
@@ -114,6 +121,7 @@ typedef int (*tca_subject_decompress_fn)(void *, const uint8_t *, size_t, uint16
 typedef int (*tca_subject_gemm_fn)(void *, const uint8_t *, size_t, const uint16_t *, uint64_t, uint32_t, uint16_t *,
                                    uint32_t *);
 typedef int (*tca_subject_mma_fn)(void *, uint32_t, const uint16_t *, const uint16_t *, const uint32_t *, uint32_t *);
+typedef int (*tca_subject_container_fn)(void *, const uint8_t *, size_t, uint8_t *, size_t, size_t *);
 
 #ifdef __cplusplus
 }

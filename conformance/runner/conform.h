@@ -28,6 +28,7 @@ typedef struct subject {
     tca_subject_decompress_fn decompress;
     tca_subject_gemm_fn gemm;
     tca_subject_mma_fn mma;
+    tca_subject_container_fn container;
 } subject;
 
 typedef struct conform {
@@ -75,6 +76,7 @@ void conform_where_gemm(char *buf, size_t cap, uint64_t n, uint64_t m);
 int conform_run_format(conform *c, const tca_tv_file *f, const char *prefix, const char *kind);
 int conform_run_mma(conform *c, const tca_tv_file *f, const char *prefix, const char *kind);
 int conform_run_gemm(conform *c, const tca_tv_file *f, const char *prefix);
+int conform_run_container(conform *c, const tca_tv_file *f, const char *prefix);
 
 /** Skip every record of a file with a reason. */
 void conform_skip_file(conform *c, const tca_tv_file *f, const char *prefix, const char *why);

@@ -161,7 +161,7 @@ int conform_run_format(conform *c, const tca_tv_file *f, const char *prefix, con
             /* vectors 5.2: any rejection passes; `error` is informative */
             const char *err = tca_tv_get(r, "error");
             uint16_t *out = malloc(1u << 20);
-            int rc = out ? c->s.decompress(c->s.ctx, size ? stream : NULL, size, out, (1u << 20) / 2)
+            int rc = out ? c->s.decompress(c->s.ctx, stream, size, out, (1u << 20) / 2) /* never NULL */
                          : TCA_SUBJECT_EINTERNAL;
             free(out);
             if (rc == TCA_SUBJECT_EREJECT)
@@ -413,6 +413,61 @@ int conform_run_gemm(conform *c, const tca_tv_file *f, const char *prefix)
                 conform_result(c, id32, RES_SKIP, "capability gemm-f32 not declared");
         }
         free(w), free(x), free(y), free(yf), free(y32), free(stream);
+    }
+    return 0;
+}
+
+/* --------------------------------------------------------------------------- containers */
+
+int conform_run_container(conform *c, const tca_tv_file *f, const char *prefix)
+{
+    char id[256];
+    for (size_t i = 0; i < f->n_records; i++) {
+        const tca_tv_record *r = &f->records[i];
+        conform_test_id(id, sizeof id, prefix, r, NULL);
+        if (!(c->s.info.caps & TCA_SUBJECT_CAP_CONTAINER)) {
+            conform_result(c, id, RES_SKIP, "capability container not declared");
+            continue;
+        }
+        const char *res = tca_tv_get(r, "result"), *cv = tca_tv_get(r, "container"), *ov = tca_tv_get(r, "original");
+        int invalid = res && !strcmp(res, "invalid");
+        size_t cn = 0, on = 0;
+        if (!res || !cv || (!invalid && !ov) || tca_tv_parse_bytes(cv, NULL, 0, &cn) ||
+            (ov && tca_tv_parse_bytes(ov, NULL, 0, &on))) {
+            fprintf(stderr, "tca-conform: %s: malformed container record\n", id);
+            return 1;
+        }
+        uint8_t *file = malloc(cn + 1), *orig = malloc(on + 1);
+        size_t cap = invalid ? (1u << 22) : on, got = 0;
+        uint8_t *out = malloc(cap + 1);
+        if (!file || !orig || !out) {
+            free(file), free(orig), free(out);
+            return 1;
+        }
+        tca_tv_parse_bytes(cv, file, cn, &cn);
+        if (ov) tca_tv_parse_bytes(ov, orig, on, &on);
+        memset(out, 0xA5, cap);
+        int rc = c->s.container(c->s.ctx, file, cn, out, cap, &got);
+        if (invalid) {
+            if (rc == TCA_SUBJECT_EREJECT)
+                conform_result(c, id, RES_PASS, NULL);
+            else
+                conform_result(c, id, RES_FAIL, "damaged checkpoint (%s) returned %s, expected EREJECT",
+                               tca_tv_get(r, "error") ? tca_tv_get(r, "error") : "?", subject_error(rc));
+        } else if (rc) {
+            conform_result(c, id, RES_FAIL, "valid checkpoint returned %s", subject_error(rc));
+        } else if (got != on) {
+            conform_result(c, id, RES_FAIL, "reconstructed %zu bytes, the original has %zu", got, on);
+        } else {
+            size_t k = 0;
+            while (k < on && out[k] == orig[k]) k++;
+            if (k < on)
+                conform_result(c, id, RES_FAIL, "reconstruction differs from the original at byte %zu: got 0x%02x expected 0x%02x",
+                               k, out[k], orig[k]);
+            else
+                conform_result(c, id, RES_PASS, NULL);
+        }
+        free(file), free(orig), free(out);
     }
     return 0;
 }

@@ -14,6 +14,7 @@
 #include "tca/checksum.h"
 #include "tca/gemm.h"
 #include "tca/mma.h"
+#include "tca/safetensors.h"
 #include "tca/tbe.h"
 #include "tca/version.h"
 
@@ -95,7 +96,7 @@ int tca_subject_get_info(void *vc, tca_subject_info *info)
     info->profile = c->name;
     info->platform = "cpu (tca reference emulator)";
     info->caps = TCA_SUBJECT_CAP_DECOMPRESS | TCA_SUBJECT_CAP_VALIDATE | TCA_SUBJECT_CAP_GEMM |
-                 TCA_SUBJECT_CAP_GEMM_F32 | TCA_SUBJECT_CAP_MMA;
+                 TCA_SUBJECT_CAP_GEMM_F32 | TCA_SUBJECT_CAP_MMA | TCA_SUBJECT_CAP_CONTAINER;
     info->layouts = TCA_SUBJECT_LAYOUT_V1;
     info->mma_ops = 0x3Fu; /* all six ops */
     info->max_split_k = UINT32_MAX;
@@ -327,4 +328,27 @@ int tca_subject_mma(void *vc, uint32_t op_bit, const uint16_t *a, const uint16_t
     if (!st) swap_c1_c2_u32(d, 16, 8, 8, 1);
 #endif
     return map_status(st);
+}
+
+/* ----------------------------------------------------------------------------- container */
+
+int tca_subject_container_decompress(void *vc, const uint8_t *file, size_t size, uint8_t *out, size_t out_cap,
+                                     size_t *out_size)
+{
+    if (!vc || !file || !out || !out_size) return TCA_SUBJECT_EPARAM;
+    tca_ckpt_reader *r = NULL;
+    tca_status st = tca_ckpt_open(file, size, NULL, &r);
+    if (st) return map_status(st);
+    tca_st_buffer b;
+    memset(&b, 0, sizeof b);
+    st = tca_ckpt_decompress(r, tca_st_sink_buffer, &b, NULL);
+    int rc = map_status(st);
+    if (!st && b.size > out_cap) rc = TCA_SUBJECT_EPARAM;
+    if (!rc) {
+        if (b.size) memcpy(out, b.data, b.size);
+        *out_size = b.size;
+    }
+    tca_st_buffer_free(&b);
+    tca_ckpt_close(r);
+    return rc;
 }

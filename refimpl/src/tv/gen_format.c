@@ -600,6 +600,7 @@ tca_status tca__tv_gen_format(tca__tv_gen *g)
 {
     tca_status st = gen_valid(g);
     if (!st) st = gen_invalid(g);
+    if (!st) st = tca__tv_gen_container(g);
     if (!st && g->full) st = gen_large(g);
     return st;
 }

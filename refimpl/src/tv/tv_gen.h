@@ -36,6 +36,7 @@ void tca__tv_row(tca_tv_manifest_row *row, const char *path, const char *kind, c
                  uint64_t seed, uint64_t count, const char *description);
 
 tca_status tca__tv_gen_format(tca__tv_gen *g);
+tca_status tca__tv_gen_container(tca__tv_gen *g);
 tca_status tca__tv_gen_mma(tca__tv_gen *g);
 tca_status tca__tv_gen_gemm(tca__tv_gen *g);
 

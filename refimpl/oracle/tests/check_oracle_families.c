@@ -176,6 +176,81 @@ START_TEST(test_families_match_spec_text)
 }
 END_TEST
 
+/* More re-derivations from the spec text, for the f16 variants and the tile-level draws. */
+static uint16_t spec_f16_value(tca_prng *r, int lo, int hi) { return tca_f16_from_double_rne(spec_value(r, 10, lo, hi)); }
+static double spec_pow2(int e)
+{
+    double v = 1.0;
+    for (int i = 0; i < (e > 0 ? e : -e); i++) v = e > 0 ? v * 2.0 : v / 2.0;
+    return v;
+}
+
+START_TEST(test_families_match_spec_text_more)
+{
+    uint64_t seed = tca_test_seed();
+    tca_mma_op f16acc = {TCA_MMA_M16N8K16, TCA_MMA_IN_F16, TCA_MMA_ACC_F16};
+    tca_mma_op bf16k8 = {TCA_MMA_M16N8K8, TCA_MMA_IN_BF16, TCA_MMA_ACC_F32};
+    for (int rep = 0; rep < 20; rep++) {
+        tca_prng r, s;
+        tile t;
+        uint16_t A[256], B[128];
+        uint32_t C[128];
+        tca_prng_seed(&r, seed * 3 + rep), tca_prng_seed(&s, seed * 3 + rep);
+        /* 3.2 widerange, f16 inputs and accumulator */
+        fill(TCA_FAMILY_WIDERANGE, f16acc, &r, &t);
+        for (int i = 0; i < 256; i++) A[i] = spec_f16_value(&s, -7, 7);
+        for (int i = 0; i < 128; i++) B[i] = spec_f16_value(&s, -7, 7);
+        for (int i = 0; i < 128; i++) {
+            double x = tca_prng_normal(&s);
+            int u = -12 + (int)(tca_prng_u64(&s) % 24);
+            C[i] = tca_f16_from_double_rne(x * spec_pow2(u));
+        }
+        ck_assert(memcmp(A, t.A, sizeof A) == 0 && memcmp(B, t.B, sizeof B) == 0 && memcmp(C, t.C, sizeof C) == 0);
+        /* 3.8 overflow, f16 inputs and accumulator */
+        fill(TCA_FAMILY_OVERFLOW, f16acc, &r, &t);
+        for (int i = 0; i < 256; i++) A[i] = spec_f16_value(&s, 6, 8);
+        for (int i = 0; i < 128; i++) B[i] = spec_f16_value(&s, 6, 8);
+        for (int i = 0; i < 128; i++) C[i] = spec_f16_value(&s, 15, 15);
+        ck_assert(memcmp(A, t.A, sizeof A) == 0 && memcmp(B, t.B, sizeof B) == 0 && memcmp(C, t.C, sizeof C) == 0);
+        /* 3.9 floorsweep, bf16 k8 (tile-level focus, row and column bases) */
+        fill(TCA_FAMILY_FLOORSWEEP, bf16k8, &r, &t);
+        int focus = (int)(tca_prng_u64(&s) % 2), lo = focus ? -80 : -99, hi = focus ? -71 : -58;
+        int ra[16], rb[8];
+        for (int i = 0; i < 16; i++) ra[i] = lo + (int)(tca_prng_u64(&s) % (uint64_t)(hi - lo + 1));
+        for (int j = 0; j < 8; j++) rb[j] = lo + (int)(tca_prng_u64(&s) % (uint64_t)(hi - lo + 1));
+        for (int i = 0; i < 16; i++)
+            for (int k = 0; k < 8; k++) A[i * 8 + k] = tca_bf16_from_double_rne(spec_value(&s, 7, ra[i], ra[i] + 3));
+        for (int k = 0; k < 8; k++)
+            for (int j = 0; j < 8; j++) B[k * 8 + j] = tca_bf16_from_double_rne(spec_value(&s, 7, rb[j], rb[j] + 3));
+        for (int i = 0; i < 128; i++) C[i] = (tca_prng_u64(&s) % 2) ? 0x80000000u : 0;
+        ck_assert(memcmp(A, t.A, 128 * sizeof A[0]) == 0 && memcmp(B, t.B, 64 * sizeof B[0]) == 0 &&
+                  memcmp(C, t.C, sizeof C) == 0);
+        /* 3.4 tiny, f16 inputs and accumulator: the four kinds of C */
+        fill(TCA_FAMILY_TINY, f16acc, &r, &t);
+        for (int i = 0; i < 256; i++) A[i] = spec_f16_value(&s, -14, -7);
+        for (int i = 0; i < 128; i++) B[i] = spec_f16_value(&s, -14, -7);
+        for (int i = 0; i < 128; i++) {
+            int kind = (int)(tca_prng_u64(&s) % 4);
+            if (kind == 0) {
+                C[i] = 0;
+            } else if (kind == 1) {
+                C[i] = 0x8000;
+            } else if (kind == 2) {
+                uint32_t sg = (uint32_t)(tca_prng_u64(&s) % 2);
+                uint32_t m = 1 + (uint32_t)(tca_prng_u64(&s) % 1023);
+                C[i] = (sg << 15) | m;
+            } else {
+                double x = tca_prng_normal(&s);
+                int u = (int)(tca_prng_u64(&s) % 11);
+                C[i] = tca_f16_from_double_rne(x * spec_pow2(-14 - u));
+            }
+        }
+        ck_assert(memcmp(A, t.A, sizeof A) == 0 && memcmp(B, t.B, sizeof B) == 0 && memcmp(C, t.C, sizeof C) == 0);
+        ck_assert_uint_eq(r.state, s.state);
+    }
+}
+END_TEST
+
 START_TEST(test_families_promises)
 {
     uint64_t seed = tca_test_seed();
@@ -330,6 +405,7 @@ Suite *tca_oracle_families_suite(void)
     tcase_add_test(tc, test_families_bad_arguments);
     tcase_add_test(tc, test_families_deterministic);
     tcase_add_test(tc, test_families_match_spec_text);
+    tcase_add_test(tc, test_families_match_spec_text_more);
     tcase_add_test(tc, test_families_promises);
     tcase_add_test(tc, test_families_f16_rounding);
     suite_add_tcase(s, tc);

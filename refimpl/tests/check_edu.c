@@ -806,6 +806,92 @@ START_TEST(test_edu_differential_corrupt)
 }
 END_TEST
 
+/* The view API (used by the safetensors container): header fields edited in the view struct and
+ * section bytes corrupted; both decoders must agree. Edits never enlarge the arrays the view
+ * describes (the view API trusts its caller for the array sizes). */
+static void edit_view(tca_prng *r, tca_tbe_view *v, uint8_t *sections, size_t sections_size, char *what, size_t n)
+{
+    tca_tbe_header *h = &v->hdr;
+    uint64_t mp = (h->rows + 63) / 64 * 64, kp = (h->cols + 63) / 64 * 64;
+    switch (tca_prng_below(r, 9)) {
+    case 0:
+        h->layout = (tca_layout)(1 + tca_prng_below(r, 3));
+        snprintf(what, n, "layout %d", (int)h->layout);
+        break;
+    case 1:
+        h->base = (uint8_t)tca_prng_below(r, 256);
+        snprintf(what, n, "base %u", h->base);
+        break;
+    case 2:
+        h->max_sign_mantissa += (uint32_t)tca_prng_range(r, -20, 20);
+        h->max_full += (uint32_t)tca_prng_range(r, -20, 20);
+        snprintf(what, n, "maxima %u %u", (unsigned)h->max_sign_mantissa, (unsigned)h->max_full);
+        break;
+    case 3:
+        h->sign_mantissa_len -= 16 * tca_prng_below(r, h->sign_mantissa_len / 16 + 1);
+        snprintf(what, n, "sign_mantissa_len %llu", (unsigned long long)h->sign_mantissa_len);
+        break;
+    case 4:
+        h->full_len -= 8 * tca_prng_below(r, h->full_len / 8 + 1);
+        snprintf(what, n, "full_len %llu", (unsigned long long)h->full_len);
+        break;
+    case 5:
+        h->rows = 1 + tca_prng_below(r, mp);
+        h->cols = 1 + tca_prng_below(r, kp);
+        snprintf(what, n, "shape %llu x %llu", (unsigned long long)h->rows, (unsigned long long)h->cols);
+        break;
+    case 6:
+        h->has_content_checksum = 1;
+        h->content_checksum ^= 1u << tca_prng_below(r, 32);
+        snprintf(what, n, "content checksum changed");
+        break;
+    default: {
+        size_t pos = (size_t)tca_prng_below(r, sections_size);
+        sections[pos] ^= (uint8_t)(1u << tca_prng_below(r, 8));
+        snprintf(what, n, "section byte %zu flipped", pos);
+        break;
+    }
+    }
+}
+
+START_TEST(test_edu_differential_view)
+{
+    tca_prng r;
+    tca_prng_seed(&r, tca_prng_derive(tca_test_seed(), 0xED2));
+    uint64_t matrices = tca_test_count(8, 80);
+    uint64_t per_matrix = tca_test_count(50, 200);
+    for (uint64_t k = 0; k < matrices; k++) {
+        int dist = (int)(k % DIST_COUNT);
+        uint64_t rows = 1 + tca_prng_below(&r, 140), cols = 1 + tca_prng_below(&r, 140);
+        uint16_t *w = malloc((size_t)(rows * cols) * 2);
+        for (uint64_t i = 0; i < rows * cols; i++) w[i] = draw(&r, dist);
+        size_t n;
+        uint8_t *s = fast_stream(w, rows, cols, (int)(k & 1), &n);
+        uint8_t *c = malloc(n);
+        uint16_t *a = malloc((size_t)(rows * cols) * 2), *b = malloc((size_t)(rows * cols) * 2);
+        for (uint64_t i = 0; i < per_matrix; i++) {
+            memcpy(c, s, n);
+            tca_tbe_view v;
+            tca_ck_assert_status(tca_tbe_stream_parse(c, n, &v), TCA_OK);
+            char what[96];
+            edit_view(&r, &v, c + 64, n - 64 - (v.hdr.has_content_checksum ? 4 : 0), what, sizeof what);
+            memset(a, 0xA5, (size_t)(rows * cols) * 2);
+            memset(b, 0xA5, (size_t)(rows * cols) * 2);
+            tca_status sa = tca_tbe_decode(&v, a, rows * cols);
+            tca_status sb = tca_edu_decode_view(&v, b, rows * cols);
+            ck_assert_msg(sa == sb, "view, %s: fast decoder %s, educational decoder %s", what, tca_status_name(sa),
+                          tca_status_name(sb));
+            if (sa == TCA_OK) ck_assert_msg(memcmp(a, b, (size_t)(rows * cols) * 2) == 0, "view, %s: outputs differ", what);
+        }
+        free(a);
+        free(b);
+        free(c);
+        free(s);
+        free(w);
+    }
+}
+END_TEST
+
 Suite *tca_edu_suite(void);
 Suite *tca_edu_suite(void)
 {
@@ -823,6 +909,7 @@ Suite *tca_edu_suite(void)
     TCase *td = tcase_create("differential");
     tcase_add_test(td, test_edu_differential_valid);
     tcase_add_test(td, test_edu_differential_corrupt);
+    tcase_add_test(td, test_edu_differential_view);
     suite_add_tcase(s, td);
     return s;
 }

@@ -6,8 +6,8 @@
  * Every function takes the same tca_mma_profile as the emulator (frac_bits F, block_products,
  * floor_f32, floor_f16) and mirrors the emulator's signature. Values are raw bit patterns.
  * Each call saves MPFR's exponent range, sets its own, and restores it before returning, so the
- * oracle leaves no global MPFR state behind. Not thread-safe only in the sense MPFR's exponent
- * range is (per thread with a thread-safe MPFR build). */
+ * oracle leaves no MPFR state behind. Calls from several threads are safe exactly when MPFR's
+ * exponent range is per thread (a thread-safe MPFR build, the Debian default). */
 #ifndef TCA_ORACLE_H
 #define TCA_ORACLE_H
 #include <stdint.h>

@@ -370,6 +370,44 @@ START_TEST(test_families_promises)
 }
 END_TEST
 
+/* spec/tca-mma-families.md 5: the published check values (first tile, seed 1). */
+START_TEST(test_families_check_values)
+{
+    static const uint32_t expect[TCA_FAMILY_COUNT][4] = {
+        {0x5e7586ee, 0xf965a5fd, 0x87207f78, 0x14afb861}, /* normal */
+        {0x4b59865f, 0x1d48b86d, 0x56444195, 0x638a4d26}, /* widerange */
+        {0xd3bdda57, 0xd3bdda57, 0x0da2c55c, 0xf4caa577}, /* randbits */
+        {0xc9c7f9c0, 0xbe559992, 0x3fc26347, 0x76a5aec4}, /* tiny */
+        {0x6037ecf0, 0x5b31a54c, 0x22d16aa4, 0x8e84b3e1}, /* zeros */
+        {0xf3d05d4a, 0x9b3c2e44, 0xf652725c, 0x76bd78a0}, /* signedzero */
+        {0xaeb5dd3f, 0x232af0d1, 0x60e183fe, 0x9f3c5d12}, /* cancel */
+        {0xed52d065, 0xac887e4d, 0xfcedd26b, 0x9172624b}, /* overflow */
+        {0x817fd511, 0xdc8464fa, 0x32399040, 0xbbf72498}, /* floorsweep */
+        {0x9c6a88b6, 0x2cd3da9a, 0xa2f12334, 0x80aa3efb}, /* weightlike */
+        {0x6fae3345, 0x88e248aa, 0xa5ee0dfd, 0x7c6b32d8}, /* amperesplit */
+    };
+    static const int op_index[4] = {0, 1, 2, 3}; /* OPS[]: the four ops of the spec's table */
+    for (int f = 0; f < TCA_FAMILY_COUNT; f++)
+        for (int o = 0; o < 4; o++) {
+            tca_mma_op op = OPS[op_index[o]];
+            tca_prng r;
+            tca_prng_seed(&r, 1);
+            tile t;
+            fill((tca_family)f, op, &r, &t);
+            int K = tca_family_op_k(op);
+            uint8_t buf[16 * 16 * 2 + 16 * 8 * 2 + 128 * 4];
+            size_t n = 0;
+            for (int i = 0; i < 16 * K; i++) buf[n++] = (uint8_t)t.A[i], buf[n++] = (uint8_t)(t.A[i] >> 8);
+            for (int i = 0; i < 8 * K; i++) buf[n++] = (uint8_t)t.B[i], buf[n++] = (uint8_t)(t.B[i] >> 8);
+            for (int i = 0; i < 128; i++)
+                for (int b = 0; b < 4; b++) buf[n++] = (uint8_t)(t.C[i] >> (8 * b));
+            uint32_t crc = tca_crc32c(buf, n);
+            ck_assert_msg(crc == expect[f][o], "family %s op %d: CRC-32C %08x, spec table says %08x",
+                          tca_family_name((tca_family)f), o, (unsigned)crc, (unsigned)expect[f][o]);
+        }
+}
+END_TEST
+
 START_TEST(test_families_f16_rounding)
 {
     /* hand-derived binary16 patterns */
@@ -407,6 +445,7 @@ Suite *tca_oracle_families_suite(void)
     tcase_add_test(tc, test_families_match_spec_text);
     tcase_add_test(tc, test_families_match_spec_text_more);
     tcase_add_test(tc, test_families_promises);
+    tcase_add_test(tc, test_families_check_values);
     tcase_add_test(tc, test_families_f16_rounding);
     suite_add_tcase(s, tc);
     return s;

@@ -145,6 +145,21 @@ static uint64_t rd64(const uint8_t *p)
     return v;
 }
 
+/* safetensors 3.3, written out from the spec: CRC-32C over key, 0x00, value, 0x00 of each tca.
+ * entry before tca.metadata_crc32c. */
+static uint32_t meta_crc_of(const tca_st_file *o)
+{
+    uint32_t crc = 0;
+    for (size_t i = 0; i < o->n_meta && strcmp(o->meta[i].key, "tca.metadata_crc32c"); i++) {
+        if (strncmp(o->meta[i].key, "tca.", 4)) continue;
+        crc = tca_crc32c_update(crc, o->meta[i].key, strlen(o->meta[i].key));
+        crc = tca_crc32c_update(crc, "", 1);
+        crc = tca_crc32c_update(crc, o->meta[i].value, o->meta[i].value_len);
+        crc = tca_crc32c_update(crc, "", 1);
+    }
+    return crc;
+}
+
 /* Compress a buffer (sequential encode), returning the output bytes. */
 static tca_status compress_buf(const uint8_t *in, size_t size, int force, tca_st_buffer *out)
 {
@@ -481,7 +496,7 @@ START_TEST(test_container_metadata_contents)
     tca_st_file *o;
     tca_ck_assert_status(tca_st_parse(c.data, c.size, NULL, &o), TCA_OK);
     /* safetensors 3.2: input metadata first, in order, then the tca keys */
-    ck_assert_uint_eq(o->n_meta, 7);
+    ck_assert_uint_eq(o->n_meta, 8);
     ck_assert_str_eq(o->meta[0].key, "format");
     ck_assert_str_eq(o->meta[1].key, "z");
     ck_assert_str_eq(o->meta[2].key, "tca.format");
@@ -549,6 +564,10 @@ START_TEST(test_container_metadata_contents)
     char pexp[64];
     snprintf(pexp, sizeof pexp, "{\"v\":\"%08lx\"}", (unsigned long)tca_crc32c(f.t[1].data, 12));
     ck_assert_str_eq(o->meta[6].value, pexp);
+    /* last: the metadata CRC over the tca. entries (safetensors 3.3) */
+    ck_assert_str_eq(o->meta[7].key, "tca.metadata_crc32c");
+    snprintf(pexp, sizeof pexp, "%08lx", (unsigned long)meta_crc_of(o));
+    ck_assert_str_eq(o->meta[7].value, pexp);
     tca_st_free(o);
     tca_st_buffer_free(&c);
     free(in);
@@ -699,6 +718,7 @@ typedef struct edit {
     const char *meta_value; /* NULL: remove */
     const char *rename_from, *rename_to;
     int add_extra;
+    int stale_meta_crc;     /* keep the old tca.metadata_crc32c instead of recomputing it */
 } edit;
 
 static uint8_t *rebuild(const tca_st_buffer *c, const edit *e, size_t *size)
@@ -708,17 +728,48 @@ static uint8_t *rebuild(const tca_st_buffer *c, const edit *e, size_t *size)
     tca_st_builder *b;
     tca_st_builder_new(NULL, &b);
     int seen = 0;
+    /* the edited metadata list, then (unless asked otherwise) a recomputed metadata CRC, as a
+     * consistent writer of the edited content would produce */
+    const char *keys[64], *vals[64];
+    size_t lens[64], nm = 0;
+    const char *old_crc = tca_st_meta_get(o, "tca.metadata_crc32c", NULL);
+    int edit_crc = e->meta_key && !strcmp(e->meta_key, "tca.metadata_crc32c");
     for (size_t i = 0; i < o->n_meta; i++) {
+        if (!strcmp(o->meta[i].key, "tca.metadata_crc32c") && !edit_crc) continue;
         if (e->meta_key && !strcmp(o->meta[i].key, e->meta_key)) {
             seen = 1;
-            if (e->meta_value)
-                ck_assert_int_eq(tca_st_builder_meta(b, o->meta[i].key, e->meta_value, strlen(e->meta_value)), TCA_OK);
+            if (e->meta_value) {
+                keys[nm] = o->meta[i].key;
+                vals[nm] = e->meta_value;
+                lens[nm++] = strlen(e->meta_value);
+            }
             continue;
         }
-        ck_assert_int_eq(tca_st_builder_meta(b, o->meta[i].key, o->meta[i].value, o->meta[i].value_len), TCA_OK);
+        keys[nm] = o->meta[i].key;
+        vals[nm] = o->meta[i].value;
+        lens[nm++] = o->meta[i].value_len;
     }
-    if (e->meta_key && !seen && e->meta_value)
-        ck_assert_int_eq(tca_st_builder_meta(b, e->meta_key, e->meta_value, strlen(e->meta_value)), TCA_OK);
+    if (e->meta_key && !seen && e->meta_value) {
+        keys[nm] = e->meta_key;
+        vals[nm] = e->meta_value;
+        lens[nm++] = strlen(e->meta_value);
+    }
+    char crc_hex[9];
+    if (old_crc && !edit_crc) {
+        uint32_t crc = 0;
+        for (size_t i = 0; i < nm; i++) {
+            if (strncmp(keys[i], "tca.", 4)) continue;
+            crc = tca_crc32c_update(crc, keys[i], strlen(keys[i]));
+            crc = tca_crc32c_update(crc, "", 1);
+            crc = tca_crc32c_update(crc, vals[i], lens[i]);
+            crc = tca_crc32c_update(crc, "", 1);
+        }
+        snprintf(crc_hex, sizeof crc_hex, "%08lx", (unsigned long)crc);
+        keys[nm] = "tca.metadata_crc32c";
+        vals[nm] = e->stale_meta_crc ? old_crc : crc_hex;
+        lens[nm++] = 8;
+    }
+    for (size_t i = 0; i < nm; i++) ck_assert_int_eq(tca_st_builder_meta(b, keys[i], vals[i], lens[i]), TCA_OK);
     for (size_t i = 0; i < o->n_tensors; i++) {
         const tca_st_tensor *t = &o->tensors[i];
         const char *name = e->rename_from && !strcmp(t->name, e->rename_from) ? e->rename_to : t->name;
@@ -798,6 +849,21 @@ START_TEST(test_container_rejects_bad_metadata)
     /* an unedited rebuild opens and decodes (the helper itself is sound) */
     memset(&e, 0, sizeof e);
     tca_ck_assert_status(open_edited(&c, &e), TCA_OK);
+    /* the metadata CRC (safetensors 3.3): an edit without a matching CRC is damage; the key is
+     * optional; a malformed value is bad metadata */
+    e.meta_key = "tca.format_version";
+    e.meta_value = "1.1";
+    e.stale_meta_crc = 1;
+    tca_ck_assert_status(open_edited(&c, &e), TCA_ERROR_CONTAINER_CRC);
+    e.stale_meta_crc = 0;
+    tca_ck_assert_status(open_edited(&c, &e), TCA_OK);
+    e.meta_key = "tca.metadata_crc32c";
+    e.meta_value = NULL;
+    tca_ck_assert_status(open_edited(&c, &e), TCA_OK);
+    e.meta_value = "0000000g";
+    tca_ck_assert_status(open_edited(&c, &e), TCA_ERROR_CONTAINER_METADATA);
+    e.meta_value = "00000000";
+    tca_ck_assert_status(open_edited(&c, &e), TCA_ERROR_CONTAINER_CRC);
     /* file-level keys (safetensors 3.2) */
     e.meta_key = "tca.format";
     e.meta_value = NULL;
@@ -1143,7 +1209,7 @@ START_TEST(test_container_spec_appendix_example)
     memcpy(in + 8 + hl + 8192, n->data, 8);
     tca_st_buffer c, d;
     tca_ck_assert_status(compress_buf(in, size, 0, &c), TCA_OK);
-    ck_assert_uint_eq(c.size, 6952);
+    ck_assert_uint_eq(c.size, 6984);
     const char *exp =
         "{\"__metadata__\":{\"format\":\"pt\",\"tca.format\":\"TCA-TBE\",\"tca.format_version\":\"1.0\","
         "\"tca.original_header\":\"{\\\"__metadata__\\\":{\\\"format\\\":\\\"pt\\\"},\\\"w\\\":{\\\"dtype\\\":"
@@ -1154,7 +1220,7 @@ START_TEST(test_container_spec_appendix_example)
         "\\\"full_len\\\":0,\\\"crc32c\\\":{\\\"bitmap1\\\":\\\"5bd99297\\\",\\\"bitmap2\\\":"
         "\\\"5bd99297\\\",\\\"bitmap3\\\":\\\"5bd99297\\\",\\\"tom\\\":\\\"81bccb22\\\",\\\"tog\\\":"
         "\\\"ee17d09c\\\",\\\"sign_mantissa\\\":\\\"aa9b20cf\\\",\\\"full\\\":\\\"00000000\\\"}}\","
-        "\"tca.passthrough_crc32c\":\"{\\\"norm\\\":\\\"074ba198\\\"}\"},"
+        "\"tca.passthrough_crc32c\":\"{\\\"norm\\\":\\\"074ba198\\\"}\",\"tca.metadata_crc32c\":\"a4964b7b\"},"
         "\"w.tca.bitmap1\":{\"dtype\":\"U64\",\"shape\":[64],\"data_offsets\":[0,512]},"
         "\"w.tca.bitmap2\":{\"dtype\":\"U64\",\"shape\":[64],\"data_offsets\":[512,1024]},"
         "\"w.tca.bitmap3\":{\"dtype\":\"U64\",\"shape\":[64],\"data_offsets\":[1024,1536]},"
@@ -1162,12 +1228,12 @@ START_TEST(test_container_spec_appendix_example)
         "\"w.tca.tog\":{\"dtype\":\"U64\",\"shape\":[2,2],\"data_offsets\":[1568,1600]},"
         "\"w.tca.sign_mantissa\":{\"dtype\":\"U8\",\"shape\":[4096],\"data_offsets\":[1600,5696]},"
         "\"w.tca.full\":{\"dtype\":\"BF16\",\"shape\":[0],\"data_offsets\":[5696,5696]},"
-        "\"norm\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[5696,5704]}}  ";
-    ck_assert_uint_eq(strlen(exp), 1240);
-    ck_assert_uint_eq(rd64(c.data), 1240);
-    ck_assert_mem_eq(c.data + 8, exp, 1240);
+        "\"norm\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[5696,5704]}} ";
+    ck_assert_uint_eq(strlen(exp), 1272);
+    ck_assert_uint_eq(rd64(c.data), 1272);
+    ck_assert_mem_eq(c.data + 8, exp, 1272);
     /* every code is 7 = 120 - 113: all three planes all ones */
-    for (size_t i = 0; i < 3 * 512; i++) ck_assert_uint_eq(c.data[8 + 1240 + i], 0xFF);
+    for (size_t i = 0; i < 3 * 512; i++) ck_assert_uint_eq(c.data[8 + 1272 + i], 0xFF);
     tca_ck_assert_status(decompress_buf(c.data, c.size, &d), TCA_OK);
     ck_assert_uint_eq(d.size, 8368);
     uint8_t h[32];
@@ -1178,6 +1244,70 @@ START_TEST(test_container_spec_appendix_example)
     ck_assert_mem_eq(d.data, in, size);
     tca_st_buffer_free(&c);
     tca_st_buffer_free(&d);
+    free(in);
+    free_in_file(&f);
+}
+END_TEST
+
+/* Robustness: every truncation of a compressed file is rejected, and random corruptions never
+ * crash (run under ASan/UBSan in CI) and never decode to anything but the original when they
+ * are accepted. */
+START_TEST(test_container_truncation_and_corruption)
+{
+    tca_prng r;
+    tca_prng_seed(&r, tca_test_seed() ^ 8);
+    in_file f;
+    memset(&f, 0, sizeof f);
+    uint64_t s[2] = {64, 128};
+    fill_bf16_gauss(add_tensor(&f, "w", "BF16", 2, 2, s), &r, 0.02);
+    s[0] = 6;
+    fill_random(add_tensor(&f, "b", "F32", 4, 1, s), &r);
+    f.meta_json = "{\"format\":\"pt\"}";
+    size_t size;
+    uint8_t *in = write_in_file(&f, &size);
+    tca_st_buffer c;
+    tca_ck_assert_status(compress_buf(in, size, 0, &c), TCA_OK);
+    uint8_t *copy = malloc(c.size);
+    /* every proper prefix is rejected as malformed */
+    for (size_t len = 0; len < c.size; len += 1 + len / 64) {
+        memcpy(copy, c.data, len);
+        tca_ckpt_reader *rd = NULL;
+        tca_status st = tca_ckpt_open(copy, len, NULL, &rd);
+        ck_assert_msg(tca_status_is_format_error(st), "prefix %zu: %s", len, tca_status_name(st));
+    }
+    uint64_t trials = tca_test_count(300, 5000);
+    size_t accepted = 0;
+    for (uint64_t k = 0; k < trials; k++) {
+        memcpy(copy, c.data, c.size);
+        unsigned flips = 1 + (unsigned)tca_prng_below(&r, 3);
+        for (unsigned j = 0; j < flips; j++) {
+            /* half of the flips in the length and header, where the parser works */
+            size_t hdr = 8 + (size_t)rd64(c.data);
+            size_t off = tca_prng_below(&r, 2) ? (size_t)tca_prng_below(&r, hdr) : (size_t)tca_prng_below(&r, c.size);
+            copy[off] ^= (uint8_t)(1u << tca_prng_below(&r, 8));
+        }
+        tca_ckpt_reader *rd = NULL;
+        tca_status st = tca_ckpt_open(copy, c.size, NULL, &rd);
+        if (st == TCA_OK) {
+            tca_st_buffer d;
+            memset(&d, 0, sizeof d);
+            st = tca_ckpt_decompress(rd, tca_st_sink_buffer, &d, NULL);
+            if (st == TCA_OK) {
+                /* accepted: only bytes that do not take part in the reconstruction were hit
+                 * (the input's own metadata, JSON whitespace) and the original comes back */
+                ck_assert_uint_eq(d.size, size);
+                ck_assert_mem_eq(d.data, in, size);
+                accepted++;
+            }
+            tca_st_buffer_free(&d);
+            tca_ckpt_close(rd);
+        }
+        ck_assert_msg(st == TCA_OK || tca_status_is_format_error(st), "trial %llu: %s", (unsigned long long)k,
+                      tca_status_name(st));
+    }
+    ck_assert_uint_lt(accepted, trials / 4);
+    free(copy);
+    tca_st_buffer_free(&c);
     free(in);
     free_in_file(&f);
 }
@@ -1206,6 +1336,7 @@ Suite *tca_container_suite(void)
     tcase_add_test(tc, test_container_little_endian_bytes);
     tcase_add_test(tc, test_container_allocation_failures);
     tcase_add_test(tc, test_container_spec_appendix_example);
+    tcase_add_test(tc, test_container_truncation_and_corruption);
     suite_add_tcase(s, tc);
     return s;
 }

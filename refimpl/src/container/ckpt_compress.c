@@ -139,18 +139,27 @@ static char *tensor_meta_json(const tca_ckpt_item *it)
     return text;
 }
 
+/* Add a tca. metadata entry and fold it into the metadata CRC (safetensors 3.3). */
+static tca_status add_tca_meta(tca_st_builder *b, uint32_t *crc, const char *key, const char *value, size_t len)
+{
+    tca_status st = tca_st_builder_meta(b, key, value, len);
+    if (st == TCA_OK) *crc = tca__ckpt_meta_crc_update(*crc, key, value, len);
+    return st;
+}
+
 static tca_status build_header(const tca_ckpt_plan *p, tca_st_builder *b)
 {
     const tca_st_file *in = p->in;
     tca_status st = TCA_OK;
+    uint32_t mcrc = 0;
     /* safetensors 3.2: the input's own metadata first, in its order, then the tca keys */
     for (size_t i = 0; st == TCA_OK && i < in->n_meta; i++)
         st = tca_st_builder_meta(b, in->meta[i].key, in->meta[i].value, in->meta[i].value_len);
-    if (st == TCA_OK) st = tca_st_builder_meta(b, "tca.format", TCA_CKPT_FORMAT, strlen(TCA_CKPT_FORMAT));
+    if (st == TCA_OK) st = add_tca_meta(b, &mcrc, "tca.format", TCA_CKPT_FORMAT, strlen(TCA_CKPT_FORMAT));
     if (st == TCA_OK)
-        st = tca_st_builder_meta(b, "tca.format_version", TCA_CKPT_FORMAT_VERSION, strlen(TCA_CKPT_FORMAT_VERSION));
+        st = add_tca_meta(b, &mcrc, "tca.format_version", TCA_CKPT_FORMAT_VERSION, strlen(TCA_CKPT_FORMAT_VERSION));
     if (st == TCA_OK)
-        st = tca_st_builder_meta(b, "tca.original_header", (const char *)in->header, in->header_len);
+        st = add_tca_meta(b, &mcrc, "tca.original_header", (const char *)in->header, in->header_len);
     for (size_t i = 0; st == TCA_OK && i < p->n_items; i++) {
         const tca_ckpt_item *it = &p->items[i];
         if (it->action != TCA_CKPT_COMPRESS) continue;
@@ -162,7 +171,7 @@ static tca_status build_header(const tca_ckpt_plan *p, tca_st_builder *b)
             st = TCA_ERROR_ALLOC;
         else {
             snprintf(key, klen, "%s%s", TCA_CKPT_TENSOR_PREFIX, name);
-            st = tca_st_builder_meta(b, key, val, strlen(val));
+            st = add_tca_meta(b, &mcrc, key, val, strlen(val));
         }
         tca_free(p->alloc, key);
         free(val);
@@ -180,8 +189,14 @@ static tca_status build_header(const tca_ckpt_plan *p, tca_st_builder *b)
         }
         char *text = bad ? NULL : json_dumps(crcs, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(crcs);
-        st = text ? tca_st_builder_meta(b, "tca.passthrough_crc32c", text, strlen(text)) : TCA_ERROR_ALLOC;
+        st = text ? add_tca_meta(b, &mcrc, "tca.passthrough_crc32c", text, strlen(text)) : TCA_ERROR_ALLOC;
         free(text);
+    }
+    /* safetensors 3.3: last, the CRC-32C of every tca. entry before it */
+    if (st == TCA_OK) {
+        char hex[9];
+        snprintf(hex, sizeof hex, "%08lx", (unsigned long)mcrc);
+        st = tca_st_builder_meta(b, TCA_CKPT_META_CRC_KEY, hex, 8);
     }
     /* safetensors 3.1: each compressed tensor is replaced, at its position, by its seven arrays */
     for (size_t i = 0; st == TCA_OK && i < p->n_items; i++) {

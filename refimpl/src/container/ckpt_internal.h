@@ -6,6 +6,7 @@
 
 #define TCA_CKPT_META_PREFIX "tca."
 #define TCA_CKPT_TENSOR_PREFIX "tca.tensor."
+#define TCA_CKPT_META_CRC_KEY "tca.metadata_crc32c"
 
 /* Byte pointer and size of array a of a view whose sizes are s. */
 static inline const uint8_t *tca__ckpt_array_ptr(const tca_tbe_view *v, tca_ckpt_array a)
@@ -37,6 +38,9 @@ static inline size_t tca__ckpt_array_size(const tca_tbe_sizes *s, tca_ckpt_array
 /* dtype, rank and shape of array a for geometry g and header h (safetensors 3.1). */
 void tca__ckpt_array_shape(const tca_tbe_geometry *g, const tca_tbe_header *h, tca_ckpt_array a,
                            tca_st_dtype *dtype, unsigned *rank, uint64_t shape[2]);
+/* safetensors 3.3: fold one metadata entry into the metadata CRC: key bytes, 0x00, value
+ * bytes, 0x00 (start with crc = 0). */
+uint32_t tca__ckpt_meta_crc_update(uint32_t crc, const char *key, const char *value, size_t value_len);
 /* 1 if name ends with ".tca.<array>" for one of the seven arrays (safetensors 3.4). */
 int tca__ckpt_reserved_name(const char *name);
 #endif

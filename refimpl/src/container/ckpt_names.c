@@ -2,6 +2,7 @@
 /* Names of the compressed checkpoint: array suffixes and pass-through reasons (safetensors 3.1, 5). */
 #include <string.h>
 #include "ckpt_internal.h"
+#include "tca/checksum.h"
 
 const char *tca_ckpt_array_name(tca_ckpt_array a)
 {
@@ -68,4 +69,13 @@ int tca__ckpt_reserved_name(const char *name)
         if (n >= k + 5 && !memcmp(name + n - k - 5, ".tca.", 5) && !memcmp(name + n - k, s, k)) return 1;
     }
     return 0;
+}
+
+uint32_t tca__ckpt_meta_crc_update(uint32_t crc, const char *key, const char *value, size_t value_len)
+{
+    static const uint8_t zero = 0;
+    crc = tca_crc32c_update(crc, key, strlen(key));
+    crc = tca_crc32c_update(crc, &zero, 1);
+    crc = tca_crc32c_update(crc, value, value_len);
+    return tca_crc32c_update(crc, &zero, 1);
 }

@@ -2,6 +2,7 @@
 /* Reading the TCA-TBE checkpoint: metadata (safetensors 3), agreement with the stored original
  * header (safetensors 4), CRC checks, decoding and byte-exact reconstruction. */
 #include <jansson.h>
+#include <stdint.h>
 #include <string.h>
 #include "ckpt_internal.h"
 #include "common/le.h"
@@ -237,6 +238,28 @@ tca_status tca_ckpt_open(const uint8_t *buf, size_t size, const tca_allocator *a
     tca_status st = tca_st_parse(buf, size, alloc, &r->container);
     if (st != TCA_OK) goto fail;
     const tca_st_file *c = r->container;
+    /* safetensors 3.3: when present, tca.metadata_crc32c covers every tca. entry before it; it is
+     * checked first, so that a damaged entry is reported as damage rather than as bad syntax */
+    size_t mlen = 0;
+    const char *mcrc_text = tca_st_meta_get(c, TCA_CKPT_META_CRC_KEY, &mlen);
+    if (mcrc_text) {
+        json_t *v = json_string(mcrc_text);
+        uint32_t want = 0, got = 0;
+        int ok = v && parse_crc_value(v, &want);
+        json_decref(v);
+        if (!ok) {
+            st = TCA_ERROR_CONTAINER_METADATA;
+            goto fail;
+        }
+        size_t plen = strlen(TCA_CKPT_META_PREFIX);
+        for (size_t m = 0; m < c->n_meta && strcmp(c->meta[m].key, TCA_CKPT_META_CRC_KEY); m++)
+            if (!strncmp(c->meta[m].key, TCA_CKPT_META_PREFIX, plen))
+                got = tca__ckpt_meta_crc_update(got, c->meta[m].key, c->meta[m].value, c->meta[m].value_len);
+        if (got != want) {
+            st = TCA_ERROR_CONTAINER_CRC;
+            goto fail;
+        }
+    }
     const char *fmt = tca_st_meta_get(c, "tca.format", NULL);
     const char *ver = tca_st_meta_get(c, "tca.format_version", NULL);
     size_t hlen = 0;
@@ -311,6 +334,7 @@ tca_status tca_ckpt_decode_entry(const tca_ckpt_reader *r, size_t i, uint8_t *ds
         return TCA_OK;
     }
     uint64_t n = e->original->elements;
+    if (n > SIZE_MAX / sizeof(uint16_t)) return TCA_ERROR_ALLOC; /* not addressable here */
     uint16_t *w = (uint16_t *)tca_alloc_array(r->alloc, (size_t)n, sizeof(uint16_t));
     if (!w) return TCA_ERROR_ALLOC;
     st = tca_tbe_decode(&e->view, w, n); /* validates first (spec 7.1) */
@@ -341,6 +365,7 @@ tca_status tca_ckpt_decompress(const tca_ckpt_reader *r, tca_st_sink sink, void 
             if (st == TCA_OK) st = sink(ctx, e->stored->data, (size_t)bytes);
             continue;
         }
+        if (bytes > SIZE_MAX) return TCA_ERROR_ALLOC;
         uint8_t *buf = (uint8_t *)tca_alloc(r->alloc, (size_t)bytes);
         if (!buf) return TCA_ERROR_ALLOC;
         st = tca_ckpt_decode_entry(r, i, buf, (size_t)bytes);

@@ -50,24 +50,16 @@ static uint32_t k_step_f16in(int i) { return tca_mma_step_f32(sm90, TCA_MMA_IN_F
 static uint32_t k_step_f16acc(int i) { return tca_mma_step_f16(sm90, a_h[i], b_h[i], 16, (uint16_t)c_f32[i]); }
 static uint32_t k_add(int i) { return tca_f32_add_rne(c_f32[i], c_f32[(i + 1) & (NSTEPS - 1)]); }
 
-/* ops per second of one kernel: median over reps */
-static double measure(kernel_fn fn, int reps)
+/* calls per second of one timed run of a kernel */
+static double run_once(kernel_fn fn)
 {
-    double *rates = malloc(sizeof(double) * (size_t)reps);
-    if (rates == NULL) exit(2);
-    for (int r = 0; r < reps; r++) {
-        uint32_t acc = 0;
-        const double t0 = now();
-        for (int round = 0; round < ROUNDS; round++)
-            for (int i = 0; i < NSTEPS; i++) acc ^= fn(i);
-        const double t1 = now();
-        sink = acc;
-        rates[r] = (double)ROUNDS * NSTEPS / (t1 - t0);
-    }
-    qsort(rates, (size_t)reps, sizeof(double), cmp_double);
-    const double med = rates[reps / 2];
-    free(rates);
-    return med;
+    uint32_t acc = 0;
+    const double t0 = now();
+    for (int round = 0; round < ROUNDS; round++)
+        for (int i = 0; i < NSTEPS; i++) acc ^= fn(i);
+    const double t1 = now();
+    sink = acc;
+    return (double)ROUNDS * NSTEPS / (t1 - t0);
 }
 
 int main(int argc, char **argv)
@@ -112,12 +104,21 @@ int main(int argc, char **argv)
     printf("| %-46s | %14s | %-8s | %9s |\n", "kernel", "rate (M/s)", "unit", "vs base");
     printf("|%s|%s|%s|%s|\n", "------------------------------------------------", "----------------",
            "----------", "-----------");
+    /* the kernels are interleaved within each repetition, so that a change in machine load
+     * during the run affects every row alike; each row is the median of its reps */
+    enum { NROWS = sizeof rows / sizeof rows[0] };
+    double *rates = malloc(sizeof(double) * (size_t)reps * NROWS);
+    if (rates == NULL) return 2;
+    for (int rep = 0; rep < reps; rep++)
+        for (int i = 0; i < NROWS; i++) rates[i * reps + rep] = run_once(rows[i].fn);
     double base = 0;
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        const double rate = measure(rows[i].fn, reps);
+    for (int i = 0; i < NROWS; i++) {
+        qsort(rates + i * reps, (size_t)reps, sizeof(double), cmp_double);
+        const double rate = rates[i * reps + reps / 2];
         if (i == 0) base = rate;
         printf("| %-46s | %14.2f | %-8s | %8.2fx |\n", rows[i].name, rate / 1e6, rows[i].unit, rate / base);
     }
+    free(rates);
     /* warp-level mma.sync: 16 x 8 outputs of one k16 dot each */
     {
         static uint32_t ra[32][4], rb[32][2], rc[32][4], rd[32][4];
@@ -127,8 +128,8 @@ int main(int argc, char **argv)
             for (int j = 0; j < 4; j++) rc[l][j] = c_f32[4 * l + j];
         }
         const tca_mma_op op = {TCA_MMA_M16N8K16, TCA_MMA_IN_BF16, TCA_MMA_ACC_F32};
-        double *rates = malloc(sizeof(double) * (size_t)reps);
-        if (rates == NULL) return 2;
+        double *sync_rates = malloc(sizeof(double) * (size_t)reps);
+        if (sync_rates == NULL) return 2;
         for (int rr = 0; rr < reps; rr++) {
             const int calls = 20000;
             const double t0 = now();
@@ -138,13 +139,13 @@ int main(int argc, char **argv)
                                  (const uint32_t(*)[4])rc, rd) != TCA_OK)
                     return 1;
             }
-            rates[rr] = calls / (now() - t0);
+            sync_rates[rr] = calls / (now() - t0);
             sink = rd[0][0];
         }
-        qsort(rates, (size_t)reps, sizeof(double), cmp_double);
-        printf("| %-46s | %14.3f | %-8s | %9s |\n", "tca_mma_sync sm90 m16n8k16 bf16 (128 dots)", rates[reps / 2] / 1e6,
+        qsort(sync_rates, (size_t)reps, sizeof(double), cmp_double);
+        printf("| %-46s | %14.3f | %-8s | %9s |\n", "tca_mma_sync sm90 m16n8k16 bf16 (128 dots)", sync_rates[reps / 2] / 1e6,
                "calls/s", "-");
-        free(rates);
+        free(sync_rates);
     }
     return 0;
 }

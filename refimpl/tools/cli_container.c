@@ -203,6 +203,8 @@ int cli_ckpt_open_fail(const char *cmd, const char *path, const uint8_t *data, s
         tca_st_free(f);
         if (plain) return cli_fail(cmd, path, st, "not a TCA-TBE checkpoint (no tca.format in __metadata__)");
     }
+    if (st == TCA_ERROR_CONTAINER_CRC)
+        return cli_fail(cmd, path, st, "the tca metadata is damaged (tca.metadata_crc32c does not match)");
     return cli_fail(cmd, path, st, NULL);
 }
 

@@ -238,28 +238,6 @@ tca_status tca_ckpt_open(const uint8_t *buf, size_t size, const tca_allocator *a
     tca_status st = tca_st_parse(buf, size, alloc, &r->container);
     if (st != TCA_OK) goto fail;
     const tca_st_file *c = r->container;
-    /* safetensors 3.3: when present, tca.metadata_crc32c covers every tca. entry before it; it is
-     * checked first, so that a damaged entry is reported as damage rather than as bad syntax */
-    size_t mlen = 0;
-    const char *mcrc_text = tca_st_meta_get(c, TCA_CKPT_META_CRC_KEY, &mlen);
-    if (mcrc_text) {
-        json_t *v = json_string(mcrc_text);
-        uint32_t want = 0, got = 0;
-        int ok = v && parse_crc_value(v, &want);
-        json_decref(v);
-        if (!ok) {
-            st = TCA_ERROR_CONTAINER_METADATA;
-            goto fail;
-        }
-        size_t plen = strlen(TCA_CKPT_META_PREFIX);
-        for (size_t m = 0; m < c->n_meta && strcmp(c->meta[m].key, TCA_CKPT_META_CRC_KEY); m++)
-            if (!strncmp(c->meta[m].key, TCA_CKPT_META_PREFIX, plen))
-                got = tca__ckpt_meta_crc_update(got, c->meta[m].key, c->meta[m].value, c->meta[m].value_len);
-        if (got != want) {
-            st = TCA_ERROR_CONTAINER_CRC;
-            goto fail;
-        }
-    }
     const char *fmt = tca_st_meta_get(c, "tca.format", NULL);
     const char *ver = tca_st_meta_get(c, "tca.format_version", NULL);
     size_t hlen = 0;
@@ -289,6 +267,30 @@ tca_status tca_ckpt_open(const uint8_t *buf, size_t size, const tca_allocator *a
     }
     st = open_entries(r);
     if (st != TCA_OK) goto fail;
+    /* safetensors 3.3: when present, tca.metadata_crc32c covers every tca. entry before it. It is
+     * checked last: an entry that breaks a rule of 3.2 or 4 gets that rule's specific error, and
+     * this check catches changes that leave the metadata well-formed (another base, another
+     * original header) */
+    size_t mlen = 0;
+    const char *mcrc_text = tca_st_meta_get(c, TCA_CKPT_META_CRC_KEY, &mlen);
+    if (mcrc_text) {
+        json_t *v = json_string(mcrc_text);
+        uint32_t want = 0, got = 0;
+        int ok = v && parse_crc_value(v, &want);
+        json_decref(v);
+        if (!ok) {
+            st = TCA_ERROR_CONTAINER_METADATA;
+            goto fail;
+        }
+        size_t plen = strlen(TCA_CKPT_META_PREFIX);
+        for (size_t m = 0; m < c->n_meta && strcmp(c->meta[m].key, TCA_CKPT_META_CRC_KEY); m++)
+            if (!strncmp(c->meta[m].key, TCA_CKPT_META_PREFIX, plen))
+                got = tca__ckpt_meta_crc_update(got, c->meta[m].key, c->meta[m].value, c->meta[m].value_len);
+        if (got != want) {
+            st = TCA_ERROR_CONTAINER_CRC;
+            goto fail;
+        }
+    }
     *out = r;
     return TCA_OK;
 fail:

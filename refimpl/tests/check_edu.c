@@ -102,6 +102,8 @@ static uint8_t *hand_write(const hand *h, size_t extra, size_t *size)
 /* Recompute the header checksum after editing header bytes (spec 3.8). */
 static void fix_header_crc(uint8_t *s) { tca__st32(s + 60, tca_crc32c(s, 60)); }
 
+static uint8_t *fast_stream(const uint16_t *w, uint64_t rows, uint64_t cols, int checksum, size_t *size);
+
 /* ------------------------------------------------------------------ the reference tile */
 
 /* tca-tbe-layout.md section 4.1: the tile (row r top to bottom, column c left to right). */
@@ -301,6 +303,47 @@ START_TEST(test_edu_one_element_per_tile)
     tca_ck_assert_status(tca_edu_decode_stream(s, n, out, 130), TCA_OK);
     for (int c = 0; c < 130; c++) tca_ck_assert_bits16(out[c], (c % 64 == 0) ? 0x3F80 : 0x0000);
     free(s);
+    hand_free(&h);
+}
+END_TEST
+
+/* The fast encoder's stream equals the hand-built one byte for byte: an independent check of the
+ * encoder (and of the hand derivations) against the reference notes and spec 3-6. */
+START_TEST(test_edu_encoder_matches_hand_streams)
+{
+    hand h;
+    hand_ref_tile(&h);
+    size_t n_hand, n_fast;
+    uint8_t *want = hand_write(&h, 0, &n_hand);
+    uint8_t *got = fast_stream(ref_tile, 8, 8, 1, &n_fast); /* window by spec 4.5: w0 = 116 */
+    ck_assert_uint_eq(n_fast, n_hand);
+    for (size_t i = 0; i < n_hand; i++) ck_assert_msg(got[i] == want[i], "byte %zu: 0x%02x, expected 0x%02x", i, got[i], want[i]);
+    free(got);
+    free(want);
+    hand_free(&h);
+
+    /* 1 x 130, 1.0 at columns 0, 64, 128; window forced to w0 = 127 (spec 4.5 would pick the
+     * lowest of the equally covering windows, w0 = 121) */
+    hand_ones(&h, 3, 130);
+    want = hand_write(&h, 0, &n_hand);
+    uint16_t w[130] = {0};
+    w[0] = w[64] = w[128] = 0x3F80;
+    tca_tbe_encode_options o;
+    tca_tbe_encode_options_default(&o);
+    o.window_start = 127;
+    tca_tbe_matrix *m = NULL;
+    tca_ck_assert_status(tca_tbe_encode(w, 1, 130, &o, NULL, &m), TCA_OK);
+    got = malloc(n_hand + 64);
+    tca_ck_assert_status(tca_tbe_stream_write(&m->view, got, n_hand + 64, &n_fast), TCA_OK);
+    ck_assert_uint_eq(n_fast, n_hand);
+    for (size_t i = 0; i < n_hand; i++) ck_assert_msg(got[i] == want[i], "byte %zu: 0x%02x, expected 0x%02x", i, got[i], want[i]);
+    tca_tbe_matrix_free(m);
+    /* and by default the window is the lowest of the best ones: w0 = 121, base 120 */
+    tca_ck_assert_status(tca_tbe_encode(w, 1, 130, NULL, NULL, &m), TCA_OK);
+    ck_assert_uint_eq(m->view.hdr.base, 120);
+    tca_tbe_matrix_free(m);
+    free(got);
+    free(want);
     hand_free(&h);
 }
 END_TEST
@@ -901,6 +944,7 @@ Suite *tca_edu_suite(void)
     tcase_add_test(tc, test_edu_reference_tile_lanes);
     tcase_add_test(tc, test_edu_base_248_is_legal);
     tcase_add_test(tc, test_edu_one_element_per_tile);
+    tcase_add_test(tc, test_edu_encoder_matches_hand_streams);
     tcase_add_test(tc, test_edu_rules_header);
     tcase_add_test(tc, test_edu_rules_sections);
     tcase_add_test(tc, test_edu_rules_pad_element_code);

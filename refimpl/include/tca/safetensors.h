@@ -220,10 +220,11 @@ typedef struct tca_ckpt_reader {
     const tca_allocator *alloc;
 } tca_ckpt_reader;
 
-/** Parse a compressed checkpoint: the container (safetensors 2), the tca metadata (3.2, 3.3:
+/** Parse a compressed checkpoint: the container (safetensors 2), the tca metadata (3.2:
  *  ERROR_CONTAINER_METADATA), the original header and its agreement with the stored tensors
- *  (4: ERROR_CONTAINER_ORIGINAL). Does not read the arrays' bytes (no CRC yet).
- *  A valid safetensors file without `tca.format` gives ERROR_CONTAINER_METADATA. */
+ *  (4: ERROR_CONTAINER_ORIGINAL), then the metadata CRC when present (3.3: ERROR_CONTAINER_CRC).
+ *  Does not read the tensors' bytes (their CRCs are checked by tca_ckpt_check_crc and on
+ *  decoding). A valid safetensors file without `tca.format` gives ERROR_CONTAINER_METADATA. */
 tca_status tca_ckpt_open(const uint8_t *buf, size_t size, const tca_allocator *alloc, tca_ckpt_reader **out);
 void tca_ckpt_close(tca_ckpt_reader *r);
 /** 1 if the parsed file carries `tca.format` in its metadata. */

@@ -40,6 +40,22 @@ uint16_t tca_oracle_dot_f16(const tca_mma_profile *p, const uint16_t *a, const u
 tca_status tca_oracle_tile(const tca_mma_profile *p, tca_mma_op op, const uint16_t *A, const uint16_t *B,
                            const uint32_t *C, uint32_t *D);
 
+/* ------------------------------------------------ IEEE conversions and addition (MPFR) */
+/* The same operations as the common library and the emulator's split-K addition, computed by
+ * MPFR in the target precision and exponent range with mpfr_subnormalize, for differential
+ * tests of tca_f32_add_rne (tca/mma.h), tca_bf16_from_f32_rne, tca_bf16_from_double_rne,
+ * tca_f32_from_double_rne (tca/bf16.h) and tca_f16_from_double_rne (tca/families.h). */
+
+/** IEEE binary32 x + y, round to nearest even, subnormals kept; a NaN result is 0x7FFFFFFF. */
+uint32_t tca_oracle_f32_add_rne(uint32_t x, uint32_t y);
+/** binary32 -> bf16, nearest even, subnormals kept, overflow to Inf; NaN -> 0x7FFF. */
+uint16_t tca_oracle_bf16_from_f32_rne(uint32_t x);
+/** double -> bf16 / binary32 / binary16 in one rounding, nearest even, subnormals kept, overflow
+ *  to Inf; NaN -> 0x7FFF / 0x7FFFFFFF / 0x7FFF. */
+uint16_t tca_oracle_bf16_from_double_rne(double d);
+uint32_t tca_oracle_f32_from_double_rne(double d);
+uint16_t tca_oracle_f16_from_double_rne(double d);
+
 #ifdef __cplusplus
 }
 #endif

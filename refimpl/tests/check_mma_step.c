@@ -380,6 +380,20 @@ START_TEST(test_mma_dot_split_and_f)
     tca_ck_assert_bits32(tca_mma_dot_f32(prof("sm90"), TCA_MMA_IN_BF16, sa, sb, 16, 0u), 0x3F800000u);
     /* k = 8 (m16n8k8) is a single step on every profile */
     tca_ck_assert_bits32(tca_mma_dot_f32(prof("sm80"), TCA_MMA_IN_BF16, sa, sb, 8, 0u), 0x3F800000u);
+    /* a k that is not a multiple of the block: chunks of 8 then 4 on sm80 (spec 3.2 dot) */
+    {
+        const tca_mma_profile *p80 = prof("sm80");
+        const uint32_t d1 = tca_mma_step_f32(p80, TCA_MMA_IN_BF16, a, b, 8, 0u);
+        tca_ck_assert_bits32(tca_mma_dot_f32(p80, TCA_MMA_IN_BF16, a, b, 12, 0u),
+                             tca_mma_step_f32(p80, TCA_MMA_IN_BF16, a + 8, b + 8, 4, d1));
+        /* D1 = 12 * 2^-26 exactly; step 2 (1 x 1 and three zero products): T_c = 3 -> 0x3F800001.
+         * sm90 does one step of 12: each small T = floor(0.75) = 0 -> 1.0 */
+        tca_ck_assert_bits32(tca_mma_dot_f32(p80, TCA_MMA_IN_BF16, a, b, 12, 0u), 0x3F800001u);
+        tca_ck_assert_bits32(tca_mma_dot_f32(prof("sm90"), TCA_MMA_IN_BF16, a, b, 12, 0u), 0x3F800000u);
+        /* with c = 0.5 the small products truncate already in step 1 (unit 2^-25: floor(0.75) = 0),
+         * D1 = 0.5, D = 1.5 = 0x3FC00000 */
+        tca_ck_assert_bits32(tca_mma_dot_f32(p80, TCA_MMA_IN_BF16, a, b, 12, 0x3F000000u), 0x3FC00000u);
+    }
     /* k = 0 returns c unchanged */
     tca_ck_assert_bits32(tca_mma_dot_f32(prof("sm80"), TCA_MMA_IN_BF16, sa, sb, 0, 0x80000000u), 0x80000000u);
     /* f16 accumulator chain on sm80 vs sm90 with the same construction in f16:

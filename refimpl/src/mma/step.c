@@ -315,12 +315,10 @@ static int profile_usable(const tca_mma_profile *p)
            p->floor_f16 >= -400 && p->floor_f16 <= 400;
 }
 
-static uint32_t step_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int n,
-                         uint32_t c, int allow_fast)
+/* A step whose arguments are already checked (the public functions check them). */
+static uint32_t step_f32_checked(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b,
+                                 int n, uint32_t c, int allow_fast)
 {
-    if (!profile_usable(p) || n < 0 || n > MAX_STEP_PRODUCTS || (n > 0 && (a == NULL || b == NULL)) ||
-        (in != TCA_MMA_IN_BF16 && in != TCA_MMA_IN_F16))
-        return TCA_F32_CANONICAL_NAN;
     const step_exact s = step_exact_sum(in == TCA_MMA_IN_F16, a, b, n, decode_f32(c), 23, p->frac_bits,
                                         p->floor_f32, allow_fast);
     switch (s.kind) {
@@ -341,11 +339,9 @@ static uint32_t step_f32(const tca_mma_profile *p, tca_mma_input in, const uint1
     return (uint32_t)bits | (neg ? 0x80000000u : 0u);
 }
 
-static uint16_t step_f16(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int n, uint16_t c,
-                         int allow_fast)
+static uint16_t step_f16_checked(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int n, uint16_t c,
+                                 int allow_fast)
 {
-    if (!profile_usable(p) || n < 0 || n > MAX_STEP_PRODUCTS || (n > 0 && (a == NULL || b == NULL)))
-        return F16_CANONICAL_NAN;
     const step_exact s = step_exact_sum(1, a, b, n, decode_f16(c), 10, p->frac_bits, p->floor_f16, allow_fast);
     switch (s.kind) {
     case OUT_NAN:
@@ -363,6 +359,23 @@ static uint16_t step_f16(const tca_mma_profile *p, const uint16_t *a, const uint
     const uint64_t bits = tca__round_magnitude(mag, s.scale, 10, -14, 1, 0x7C00u);
     if (bits == 0) return 0u;
     return (uint16_t)((uint16_t)bits | (neg ? 0x8000u : 0u));
+}
+
+static uint32_t step_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int n,
+                         uint32_t c, int allow_fast)
+{
+    if (!profile_usable(p) || n < 0 || n > MAX_STEP_PRODUCTS || (n > 0 && (a == NULL || b == NULL)) ||
+        (in != TCA_MMA_IN_BF16 && in != TCA_MMA_IN_F16))
+        return TCA_F32_CANONICAL_NAN;
+    return step_f32_checked(p, in, a, b, n, c, allow_fast);
+}
+
+static uint16_t step_f16(const tca_mma_profile *p, const uint16_t *a, const uint16_t *b, int n, uint16_t c,
+                         int allow_fast)
+{
+    if (!profile_usable(p) || n < 0 || n > MAX_STEP_PRODUCTS || (n > 0 && (a == NULL || b == NULL)))
+        return F16_CANONICAL_NAN;
+    return step_f16_checked(p, a, b, n, c, allow_fast);
 }
 
 uint32_t tca_mma_step_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int n,
@@ -392,11 +405,13 @@ uint16_t tca__mma_step_f16_generic(const tca_mma_profile *p, const uint16_t *a, 
 uint32_t tca_mma_dot_f32(const tca_mma_profile *p, tca_mma_input in, const uint16_t *a, const uint16_t *b, int k,
                          uint32_t c)
 {
-    if (!profile_usable(p) || k < 0 || (k > 0 && (a == NULL || b == NULL))) return TCA_F32_CANONICAL_NAN;
+    if (!profile_usable(p) || k < 0 || (k > 0 && (a == NULL || b == NULL)) ||
+        (in != TCA_MMA_IN_BF16 && in != TCA_MMA_IN_F16))
+        return TCA_F32_CANONICAL_NAN;
     uint32_t acc = c;
     for (int k0 = 0; k0 < k; k0 += p->block_products) {
         const int n = k - k0 < p->block_products ? k - k0 : p->block_products;
-        acc = tca_mma_step_f32(p, in, a + k0, b + k0, n, acc);
+        acc = step_f32_checked(p, in, a + k0, b + k0, n, acc, 1); /* checked above; n <= block <= 16 */
     }
     return acc;
 }
@@ -407,7 +422,7 @@ uint16_t tca_mma_dot_f16(const tca_mma_profile *p, const uint16_t *a, const uint
     uint16_t acc = c;
     for (int k0 = 0; k0 < k; k0 += p->block_products) {
         const int n = k - k0 < p->block_products ? k - k0 : p->block_products;
-        acc = tca_mma_step_f16(p, a + k0, b + k0, n, acc);
+        acc = step_f16_checked(p, a + k0, b + k0, n, acc, 1);
     }
     return acc;
 }

@@ -39,21 +39,22 @@ __global__ void __launch_bounds__(kDecWarps * 32) decompress_kernel(const TcaDev
     const bool vec_ok = (a.cols & 7) == 0 && (reinterpret_cast<uintptr_t>(dst) & 15) == 0;
     const LaneConsts lc = lane_consts(lane);
 
+    const uint32_t bars = shared_ptr(smem) + scratch + 640;
+    stage_init<STAGES>(bars, lane);
     StripInfo ring[STAGES];
 #pragma unroll
     for (int i = 0; i < STAGES - 1; ++i) {
-        if (t0 + i < t1) ring[i] = stage_strip(a, stages + i * a.stage_bytes, strip, t0 + i, lane);
-        else cp_async_commit();
+        if (t0 + i < t1) ring[i] = stage_strip(a, stages + i * a.stage_bytes, strip, t0 + i, lane, bars + 8 * i);
+        else stage_none();
     }
     for (uint32_t kt = t0; kt < t1; ++kt) {
         const uint32_t it = kt - t0;
         if (kt + STAGES - 1 < t1)
             ring[STAGES - 1] = stage_strip(a, stages + ((it + STAGES - 1) % STAGES) * a.stage_bytes, strip,
-                                           kt + STAGES - 1, lane);
+                                           kt + STAGES - 1, lane, bars + 8 * ((it + STAGES - 1) % STAGES));
         else
-            cp_async_commit();
-        cp_async_wait<STAGES - 1>();
-        __syncwarp();
+            stage_none();
+        stage_wait<STAGES>(bars, it);
         uint32_t regs[16];
         decode_strip(a, stages + (it % STAGES) * a.stage_bytes, ring[0], lane, lc, lut, scratch, regs);
         /* small tile j = 2*k8 + m8 (spec 5.2): rows 8*m8 + lane/4, columns 8*k8 + 2*(lane%4) */
@@ -82,7 +83,7 @@ __global__ void __launch_bounds__(kDecWarps * 32) decompress_kernel(const TcaDev
 #pragma unroll
         for (int i = 0; i < STAGES - 1; ++i) ring[i] = ring[i + 1];
     }
-    cp_async_wait<0>();
+    stage_drain();
 }
 
 } // namespace tca_cuda

@@ -28,6 +28,37 @@ __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commi
 template <int N>
 __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory"); }
 
+/* sm_90: 1-D bulk copies (TMA engine) completing on a per-stage mbarrier. One lane issues five
+ * copies per strip instead of every lane issuing 16-byte cp.async. */
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+#define TCA_BULK_COPY 1
+#else
+#define TCA_BULK_COPY 0
+#endif
+
+__device__ __forceinline__ uint32_t shared_ptr(const void *p) { return (uint32_t)__cvta_generic_to_shared(p); }
+__device__ __forceinline__ void mbar_init(uint32_t bar) {
+    asm volatile("mbarrier.init.shared::cta.b64 [%0], 1;\n" ::"r"(bar) : "memory");
+}
+__device__ __forceinline__ void mbar_expect_tx(uint32_t bar, uint32_t bytes) {
+    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes) : "memory");
+}
+__device__ __forceinline__ void mbar_wait(uint32_t bar, uint32_t parity) {
+    asm volatile(
+        "{\n .reg .pred p;\n"
+        "WAIT_%=:\n"
+        " mbarrier.try_wait.parity.shared::cta.b64 p, [%0], %1;\n"
+        " @!p bra WAIT_%=;\n}\n" ::"r"(bar),
+        "r"(parity)
+        : "memory");
+}
+__device__ __forceinline__ void bulk_copy(uint32_t dst, const void *src, uint32_t bytes, uint32_t bar) {
+    asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n" ::"r"(dst),
+                 "l"(src), "r"(bytes), "r"(bar)
+                 : "memory");
+}
+__device__ __forceinline__ void fence_proxy_async() { asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory"); }
+
 /** Where a staged strip's data sit in its stage, plus whether its offsets were consistent. */
 struct StripInfo {
     uint32_t sm_off;  /* byte offset of the strip's first SignMantissa byte in the sm area */
@@ -38,10 +69,11 @@ struct StripInfo {
     uint32_t ok;      /* 1 if the ranges were inside the arrays and the staging area */
 };
 
-/** Issue (all lanes) the copies of strip `strip`, K tile `kt` into `stage`, and commit them as
- *  one group. Always commits a group, so the wait counts stay uniform. */
+/** Issue the copies of strip `strip`, K tile `kt` into `stage`. sm_90: lane 0 issues bulk copies
+ *  completing on mbarrier `bar` (shared address); earlier GPUs: every lane issues cp.async and
+ *  the warp commits one group (always, so the wait counts stay uniform). */
 __device__ __forceinline__ StripInfo stage_strip(const TcaDevArrays &a, uint8_t *stage, uint32_t strip, uint32_t kt,
-                                                 uint32_t lane) {
+                                                 uint32_t lane, uint32_t bar) {
     StripInfo info;
     const uint64_t g = (uint64_t)(strip >> 2) * a.ktiles + kt;
     const uint32_t med = strip & 3u;
@@ -69,9 +101,20 @@ __device__ __forceinline__ StripInfo stage_strip(const TcaDevArrays &a, uint8_t 
     } else if (lane == 0) {
         atomicOr(a.err, TCA_CUDA_ERR_OFFSETS);
     }
-    /* spec 6.1: small tile t = 64g + 16med + j; three plane ranges of 128 bytes (8 chunks each).
-     * Separate loops per range keep the per-chunk work to an address add and the copy. */
+    /* spec 6.1: small tile t = 64g + 16med + j; three plane ranges of 128 bytes. */
     const uint64_t word0 = 64 * g + 16 * med;
+#if TCA_BULK_COPY
+    if (lane == 0) {
+        fence_proxy_async(); /* the stage's earlier generic reads come before the new async writes */
+        const uint32_t dst = shared_ptr(stage);
+        mbar_expect_tx(bar, TCA_STRIP_BITMAP_BYTES + 16 * ns + 16 * nf);
+        bulk_copy(dst, a.bm[0] + word0, 128, bar);
+        bulk_copy(dst + 128, a.bm[1] + word0, 128, bar);
+        bulk_copy(dst + 256, a.bm[2] + word0, 128, bar);
+        if (ns) bulk_copy(dst + TCA_STRIP_BITMAP_BYTES, a.sm + sa, 16 * ns, bar);
+        if (nf) bulk_copy(dst + TCA_STRIP_BITMAP_BYTES + a.cap_sm, a.full + fa, 16 * nf, bar);
+    }
+#else
     if (lane < 24) {
         const uint32_t plane = lane >> 3, c = lane & 7;
         const uint64_t *src = (plane == 0 ? a.bm[0] : plane == 1 ? a.bm[1] : a.bm[2]) + word0 + 2 * c;
@@ -88,6 +131,7 @@ __device__ __forceinline__ StripInfo stage_strip(const TcaDevArrays &a, uint8_t 
         for (uint32_t c = lane; c < nf; c += 32) cp_async16(dst + 16 * c, src + 8 * (uint64_t)c);
     }
     cp_async_commit();
+#endif
     info.sm_off = (uint32_t)(hf0 - sa);
     info.fu_off = (uint32_t)(fu0 - fa);
     info.n_sm = ok ? (uint32_t)(hfe - hf0) : 0;
@@ -95,6 +139,39 @@ __device__ __forceinline__ StripInfo stage_strip(const TcaDevArrays &a, uint8_t 
     info.med = med;
     info.ok = ok;
     return info;
+}
+
+/** Nothing to stage this iteration (keeps cp.async group counts uniform). */
+__device__ __forceinline__ void stage_none() {
+#if !TCA_BULK_COPY
+    cp_async_commit();
+#endif
+}
+/** Wait until stage use number `it` (iteration index from 0) has landed, all lanes. */
+template <int STAGES>
+__device__ __forceinline__ void stage_wait(uint32_t bars, uint32_t it) {
+#if TCA_BULK_COPY
+    mbar_wait(bars + 8 * (it % STAGES), (it / STAGES) & 1u);
+#else
+    cp_async_wait<STAGES - 1>();
+#endif
+    __syncwarp();
+}
+/** Per-warp barrier setup (lane 0), before the first stage_strip. */
+template <int STAGES>
+__device__ __forceinline__ void stage_init(uint32_t bars, uint32_t lane) {
+#if TCA_BULK_COPY
+    if (lane == 0) {
+        for (int i = 0; i < STAGES; ++i) mbar_init(bars + 8 * i);
+        asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+    }
+#endif
+    __syncwarp();
+}
+__device__ __forceinline__ void stage_drain() {
+#if !TCA_BULK_COPY
+    cp_async_wait<0>();
+#endif
 }
 
 /* ---------------------------------------------------------------- shared-memory access helpers */
@@ -159,8 +236,41 @@ __device__ __forceinline__ LaneConsts lane_consts(uint32_t lane) {
 }
 
 /* Per-warp scratch for one strip: 32 quads {IND, B1, rotl(B2, 2), rotl(B3, 4)} per 32-bit
- * half-word (512 B), then the half-words' SignMantissa start addresses as [half][tile] (128 B). */
-constexpr uint32_t kScratchBytes = 512 + 128;
+ * half-word (512 B), then the half-words' SignMantissa start addresses as [half][tile] (128 B),
+ * then the stages' mbarriers (sm_90). */
+constexpr uint32_t kScratchBytes = 512 + 128 + 32; /* + up to 4 stage mbarriers */
+
+/** The per-tile pair decode of a strip whose scratch is filled (see decode_strip). BOTH: the
+ *  strip may hold pairs whose two elements are both fallback (then Full[f+1] is loaded too). */
+template <bool BOTH>
+__device__ __forceinline__ void decode_tiles(uint32_t sm_addr, uint32_t fu_addr, uint32_t lane, const LaneConsts &lc,
+                                             uint32_t lut, uint32_t scratch, uint32_t regs[16]) {
+    /* Fallback element address of the pair's first position, given the in-window count before
+     * it as a SignMantissa address: Full[64j + 2l - below] (spec 7.2). */
+    const uint32_t fk = fu_addr + 2 * sm_addr + 4 * lane;
+    const uint32_t starts = scratch + 512 + 64 * lc.half;
+    uint4 st4;
+#pragma unroll
+    for (int j = 0; j < 16; ++j) {
+        if ((j & 3) == 0) st4 = lds_v4(starts + 4 * j);
+        const uint32_t start = (j & 3) == 0 ? st4.x : (j & 3) == 1 ? st4.y : (j & 3) == 2 ? st4.z : st4.w;
+        const uint4 qd = lds_v4(scratch + 16 * (2 * j + lc.half));
+        const uint32_t below = start + __popc(qd.x & lc.low);     /* SignMantissa address of pair */
+        const uint32_t t = (qd.y & lc.m1) | (qd.z & ~lc.m1);       /* codes' bit 0 and bit 1 */
+        const uint32_t t2 = (t & lc.m12) | (qd.w & ~lc.m12);       /* and bit 2 */
+        const uint32_t entry = lds_u32(lut + (rotr(t2, lc.q2) & 0xFCu));
+        const uint32_t b0 = lds_u8(below);
+        const uint32_t b1 = lds_u8(below + (entry & 1u)); /* second byte follows the first if in-window */
+        const uint32_t pm = prmt(b0, b1, 0x4400u);        /* [b0, b0, b1, b1] */
+        const uint32_t faddr = fk + 128u * j - 2u * below;
+        const uint32_t f0 = lds_u16(faddr);
+        uint32_t fb = prmt(f0, 0, 0x1010u); /* at most one fallback: both halves use Full[f] */
+        const uint32_t mask = prmt(entry, 0, 0xBB99u); /* flags (bits 15, 31) -> half-word masks */
+        const uint32_t vi = (pm & 0x807F807Fu) | (entry & 0x7F807F80u); /* spec 4.3 */
+        if (BOTH && mask == 0) fb = f0 | (lds_u16(faddr + 2) << 16); /* both fallback: Full[f], Full[f+1] */
+        regs[j] = (vi & mask) | (fb & ~mask);
+    }
+}
 
 /** Decode a staged strip into regs[j] = the bf16x2 A value of small tile j for this lane
  *  (low half = position 2*lane, high half = 2*lane+1). Zero on inconsistent data (error set).
@@ -199,31 +309,11 @@ __device__ __forceinline__ void decode_strip(const TcaDevArrays &a, const uint8_
     sts_v4(scratch + 16 * lane, ind_l, w1, rotl(w2, 2), rotl(w3, 4));
     sts_u32(scratch + 512 + 4 * ((lane & 1) * 16 + (lane >> 1)), sm_addr + incl - cnt);
     __syncwarp();
-    /* Fallback element address of the pair's first position, given the in-window count before
-     * it as a SignMantissa address: Full[64j + 2l - below] (spec 7.2). */
-    const uint32_t fk = fu_addr + 2 * sm_addr + 4 * lane;
-    const uint32_t starts = scratch + 512 + 64 * lc.half;
-    uint4 st4;
-#pragma unroll
-    for (int j = 0; j < 16; ++j) {
-        if ((j & 3) == 0) st4 = lds_v4(starts + 4 * j);
-        const uint32_t start = (j & 3) == 0 ? st4.x : (j & 3) == 1 ? st4.y : (j & 3) == 2 ? st4.z : st4.w;
-        const uint4 qd = lds_v4(scratch + 16 * (2 * j + lc.half));
-        const uint32_t below = start + __popc(qd.x & lc.low);     /* SignMantissa address of pair */
-        const uint32_t t = (qd.y & lc.m1) | (qd.z & ~lc.m1);       /* codes' bit 0 and bit 1 */
-        const uint32_t t2 = (t & lc.m12) | (qd.w & ~lc.m12);       /* and bit 2 */
-        const uint32_t entry = lds_u32(lut + (rotr(t2, lc.q2) & 0xFCu));
-        const uint32_t b0 = lds_u8(below);
-        const uint32_t b1 = lds_u8(below + (entry & 1u)); /* second byte follows the first if in-window */
-        const uint32_t pm = prmt(b0, b1, 0x4400u);        /* [b0, b0, b1, b1] */
-        const uint32_t faddr = fk + 128u * j - 2u * below;
-        const uint32_t f0 = lds_u16(faddr);
-        uint32_t fb = prmt(f0, 0, 0x1010u); /* at most one fallback: both halves use Full[f] */
-        const uint32_t mask = prmt(entry, 0, 0xBB99u); /* flags (bits 15, 31) -> half-word masks */
-        const uint32_t vi = (pm & 0x807F807Fu) | (entry & 0x7F807F80u); /* spec 4.3 */
-        if (mask == 0) fb = f0 | (lds_u16(faddr + 2) << 16); /* both fallback: Full[f], Full[f+1] */
-        regs[j] = (vi & mask) | (fb & ~mask);
-    }
+    /* About 80% of Gaussian strips have no pair with two fallback elements: they take the
+     * variant without the second Full load (warp-uniform choice, decode-performance.md 3.3). */
+    const bool both = __any_sync(0xFFFFFFFFu, ((~ind_l) & (~ind_l >> 1) & 0x55555555u) != 0);
+    if (both) decode_tiles<true>(sm_addr, fu_addr, lane, lc, lut, scratch, regs);
+    else decode_tiles<false>(sm_addr, fu_addr, lane, lc, lut, scratch, regs);
 }
 
 } // namespace tca_cuda

@@ -128,25 +128,26 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays
 #pragma unroll
     for (int i = 0; i < NT; ++i) acc[i][0] = acc[i][1] = acc[i][2] = acc[i][3] = 0.0f;
 
+    const uint32_t bars = shared_ptr(smem) + scratch + 640;
+    stage_init<STAGES>(bars, lane);
     StripInfo ring[STAGES];
 #pragma unroll
     for (int i = 0; i < STAGES - 1; ++i) {
-        if (t0 + i < t1) ring[i] = stage_strip(a, stages + i * a.stage_bytes, strip, t0 + i, lane);
-        else cp_async_commit();
+        if (t0 + i < t1) ring[i] = stage_strip(a, stages + i * a.stage_bytes, strip, t0 + i, lane, bars + 8 * i);
+        else stage_none();
     }
     for (uint32_t kt = t0; kt < t1; ++kt) {
         const uint32_t it = kt - t0;
         if (kt + STAGES - 1 < t1)
             ring[STAGES - 1] = stage_strip(a, stages + ((it + STAGES - 1) % STAGES) * a.stage_bytes, strip,
-                                           kt + STAGES - 1, lane);
+                                           kt + STAGES - 1, lane, bars + 8 * ((it + STAGES - 1) % STAGES));
         else
-            cp_async_commit();
+            stage_none();
         /* B fragments for this K tile, loaded before the wait so their latency overlaps it. */
         constexpr int PRE = NT <= 4 ? 4 : 1;
         uint32_t bfr[PRE][NT][2];
         if (PRE == 4) load_b_tile<NT, 0, PRE>(x, n_rows, a.cols, even_k, my_n, kt, lane, bfr);
-        cp_async_wait<STAGES - 1>();
-        __syncwarp();
+        stage_wait<STAGES>(bars, it);
         uint32_t regs[16];
         decode_strip(a, stages + (it % STAGES) * a.stage_bytes, ring[0], lane, lc, lut, scratch, regs);
         __syncwarp(); /* every lane is done with this stage and the scratch before they are refilled */
@@ -172,7 +173,7 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays
 #pragma unroll
         for (int i = 0; i < STAGES - 1; ++i) ring[i] = ring[i + 1];
     }
-    cp_async_wait<0>();
+    stage_drain();
 
     /* Epilogue: C fragment c0,c1 at (m = 16*strip + lane/4, n = 2*(lane%4) + {0,1}), c2,c3 at m+8. */
     const uint64_t m_rows = a.rows;

@@ -40,6 +40,18 @@ uint16_t tca_oracle_dot_f16(const tca_mma_profile *p, const uint16_t *a, const u
 tca_status tca_oracle_tile(const tca_mma_profile *p, tca_mma_op op, const uint16_t *A, const uint16_t *B,
                            const uint32_t *C, uint32_t *D);
 
+/* ----------------------------------------------------------------- GEMM contract (MPFR) */
+
+/** Y = X * W^T under the GEMM contract of spec tca-mma-semantics 6 (k16 chunks of the profile's
+ *  step chain from +0 per split, splits [floor(sT/S), floor((s+1)T/S)) of the T = ceil(K/64)
+ *  K tiles, partials added in increasing split order with binary32 RNE addition, BF16 RNE
+ *  epilogue), every operation by the oracle. w: M x K row-major BF16, x: N x K row-major BF16,
+ *  y: N x M BF16 (may be NULL), y_f32: N x M binary32 before the epilogue (may be NULL).
+ *  @return TCA_ERROR_PARAM_NULL, TCA_ERROR_PARAM_SHAPE (a zero or overflowing size),
+ *  TCA_ERROR_PARAM_PROFILE, TCA_ERROR_PARAM_SPLIT_K (S outside 1..T), else TCA_OK. */
+tca_status tca_oracle_gemm(const uint16_t *w, uint64_t m, uint64_t k, const uint16_t *x, uint64_t n,
+                           const tca_mma_profile *p, uint32_t split_k, uint16_t *y, uint32_t *y_f32);
+
 /* ------------------------------------------------ IEEE conversions and addition (MPFR) */
 /* The same operations as the common library and the emulator's split-K addition, computed by
  * MPFR in the target precision and exponent range with mpfr_subnormalize, for differential

@@ -21,6 +21,10 @@ expect_rc 2 "$TCA" compress "$W/missing.safetensors" "$W/x"
 grep -q "missing.safetensors" "$W/stderr" || fail "message does not name the file"
 expect_rc 2 "$TCA" compress "$in" "$W/no/such/dir/x.safetensors"
 expect_rc 2 "$TCA" verify "$c" --against "$W/missing.safetensors"
+expect_rc 2 "$TCA" info "$W"                          # a directory is not an input file
+mkdir "$W/adir"
+expect_rc 2 "$TCA" decompress "$c" "$W/adir"          # nor an output file
+[ -z "$(ls -A "$W/adir")" ] && [ -z "$(ls -A "$W" | grep tca-tmp)" ] || fail "temporary file left"
 # help
 expect_rc 0 "$TCA" compress --help
 expect_rc 0 "$TCA" --help

@@ -17,7 +17,9 @@ cmp -s "$W/c1.safetensors" "$W/run/sample.tca.safetensors" || fail "tca run and 
 [ "$(stat -c %s "$W/c1.safetensors")" -lt "$(stat -c %s "$in")" ] || fail "compressed file is not smaller"
 grep -q "TCA-TBE" "$W/stdout" || fail "compress printed no summary table"
 
-expect_rc 0 "$TCA" decompress "$W/c1.safetensors" "$W/d.safetensors"
+(umask 022 && "$TCA" decompress "$W/c1.safetensors" "$W/d.safetensors") || fail "decompress failed"
+# the temporary file's private mode (mkstemp: 0600) is not kept: 0666 & ~umask
+[ "$(stat -c %a "$W/d.safetensors")" = 644 ] || fail "output mode $(stat -c %a "$W/d.safetensors"), expected 644"
 c=$(sha256sum < "$W/d.safetensors" | cut -d' ' -f1)
 [ "$a" = "$c" ] || fail "decompress differs from the input: $a vs $c"
 

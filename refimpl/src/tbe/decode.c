@@ -217,6 +217,8 @@ void tca__tbe_decode_rows(const tca_tbe_view *v, uint64_t tr_begin, uint64_t tr_
             uint64_t g = gm * gcols + gk;
             uint16_t *out = dst + (size_t)(64 * gm) * (size_t)cols + (size_t)(64 * gk);
             if (nr == 64 && nc == 64) {
+                if (gk + 1 < gcols && tca__tbe_extent(cols, gk + 1) == 64)
+                    tca__tbe_prefetch_tile(out + 64, (size_t)cols, 1); /* the next tile's rows */
                 decode_tile_to(v, g, out, (size_t)cols);
                 continue;
             }

@@ -86,9 +86,13 @@ static inline unsigned lowest_bit(unsigned m)
 /* Highest set bit of a non-zero 8-bit mask. */
 static inline unsigned highest_bit(unsigned m)
 {
+#if defined(__GNUC__) || defined(__clang__)
+    return 31u - (unsigned)__builtin_clz(m);
+#else
     unsigned c = 7;
     while (!((m >> c) & 1u)) c--;
     return c;
+#endif
 }
 
 /* Append one row's values in increasing p (spec 6.2, 6.3); mask = the row's IND bits, smb = the
@@ -102,9 +106,11 @@ static inline unsigned append_row(const uint16_t *row, unsigned mask, uint64_t s
         return 0;
     }
     unsigned fallback = ~mask & 0xFFu;
-    for (unsigned m = fallback; m; m &= ~(1u << highest_bit(m))) {
-        uint64_t below = (1ull << (8 * highest_bit(m))) - 1; /* drop byte c: lanes above move down */
+    for (unsigned m = fallback; m;) {
+        unsigned c = highest_bit(m);
+        uint64_t below = (1ull << (8 * c)) - 1; /* drop byte c: the lanes above move down */
         smb = (smb & below) | ((smb >> 8) & ~below);
+        m &= ~(1u << c);
     }
     tca__st64(sm, smb);
     unsigned f = 0;
@@ -190,6 +196,8 @@ static void encode_all_tiles(encoder *e, const uint16_t *w, uint64_t rows, uint6
             uint64_t g = gm * geo->global_cols + gk;
             const uint16_t *src = w + (size_t)(64 * gm) * (size_t)cols + (size_t)(64 * gk);
             if (nr == 64 && nc == 64) {
+                if (gk + 1 < geo->global_cols && tca__tbe_extent(cols, gk + 1) == 64)
+                    tca__tbe_prefetch_tile(src + 64, (size_t)cols, 0); /* the next tile's rows */
                 encode_global_tile(e, g, src, (size_t)cols);
                 continue;
             }

@@ -60,6 +60,32 @@ static inline unsigned tca__tbe_small_col0(unsigned j) { return 8u * (j >> 1); }
 /* Plane word of small tile t (spec 6.1): little-endian u64 at byte 8t of each plane. */
 static inline uint64_t tca__tbe_plane_word(const uint8_t *plane, uint64_t t) { return tca__le64(plane + 8 * t); }
 
+/* Cache prefetch of a 64 x 64 block of BF16 elements (64 rows of 128 bytes, `stride` elements
+ * apart). The tiles of one 64-row strip are 64 interleaved row streams, more than hardware
+ * prefetchers follow, so the encoder (reading) and decoder (writing) fetch the next global tile
+ * while working on the current one. A no-op where the compiler has no prefetch builtin. */
+static inline void tca__tbe_prefetch_tile(const uint16_t *block, size_t stride, int for_write)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    for (unsigned r = 0; r < 64; r++) {
+        const char *p = (const char *)(block + r * stride);
+        if (for_write) {
+            __builtin_prefetch(p, 1, 3);
+            __builtin_prefetch(p + 64, 1, 3);
+            __builtin_prefetch(p + 127, 1, 3);
+        } else {
+            __builtin_prefetch(p, 0, 3);
+            __builtin_prefetch(p + 64, 0, 3);
+            __builtin_prefetch(p + 127, 0, 3);
+        }
+    }
+#else
+    (void)block;
+    (void)stride;
+    (void)for_write;
+#endif
+}
+
 /* Logical extent of global tile (gm, gk): rows/cols in 1..64 that lie inside the M x K matrix;
  * the rest are padding elements (spec 5.1). */
 static inline unsigned tca__tbe_extent(uint64_t logical, uint64_t tile_index)

@@ -125,7 +125,7 @@ void cli_print_compress_summary(FILE *out, const tca_ckpt_plan *p, const cli_com
 }
 
 int cli_compress_file(const char *cmd, const char *in_path, const char *out_path, unsigned threads, int force,
-                      int summary, cli_compress_result *res)
+                      int low_memory, int summary, cli_compress_result *res)
 {
     double t0 = cli_now();
     cli_input in;
@@ -147,6 +147,7 @@ int cli_compress_file(const char *cmd, const char *in_path, const char *out_path
         rc = cli_fail(cmd, in_path, st, "a tensor name ends in .tca.<array> or a metadata key starts with tca.");
         goto done;
     }
+    p->low_memory = low_memory;
     size_t failed = 0;
     st = cli_encode_all(p, threads, &failed);
     if (st != TCA_OK) {

@@ -21,7 +21,7 @@ void cli_print_compress_summary(FILE *out, const tca_ckpt_plan *p, const cli_com
 /** compress IN into OUT (atomically). Returns the exit code; prints errors. summary: print the
  *  table to stdout. */
 int cli_compress_file(const char *cmd, const char *in_path, const char *out_path, unsigned threads, int force,
-                      int summary, cli_compress_result *res);
+                      int low_memory, int summary, cli_compress_result *res);
 /** Report a failed tca_ckpt_open of path (data/size its bytes): names a plain safetensors file as
  *  such. Returns the exit code. */
 int cli_ckpt_open_fail(const char *cmd, const char *path, const uint8_t *data, size_t size, tca_status st);

@@ -101,7 +101,7 @@ int tca_cmd_run(int argc, char **argv)
            (double)buf.size / 1e6, t_gen);
 
     cli_compress_result cr;
-    if ((rc = cli_compress_file(cmd, p_in, p_tca, (unsigned)threads, 0, 1, &cr)) != 0) goto done;
+    if ((rc = cli_compress_file(cmd, p_in, p_tca, (unsigned)threads, 0, 0, 1, &cr)) != 0) goto done;
     double t1 = cli_now();
     uint64_t rt_size = 0;
     if ((rc = cli_decompress_file(cmd, p_tca, p_rt, &rt_size)) != 0) goto done;

@@ -170,7 +170,9 @@ typedef struct tca_ckpt_item {
     size_t tensor;              /* index in the input file */
     tca_ckpt_action action;     /* final after tca_ckpt_plan_encode */
     int encoded;                /* 1 once tca_ckpt_plan_encode ran for this item */
-    tca_tbe_matrix *matrix;     /* the encoding when action == TCA_CKPT_COMPRESS */
+    tca_tbe_matrix *matrix;     /* the encoding when action == TCA_CKPT_COMPRESS (NULL in a
+                                   low-memory plan: encoded again when written) */
+    tca_tbe_header hdr;         /* header fields of the encoding (action == TCA_CKPT_COMPRESS) */
     uint64_t original_bytes;    /* the input tensor's bytes */
     uint64_t stored_bytes;      /* bytes in the output data region (seven arrays or original) */
     uint32_t crc[TCA_CKPT_ARRAYS];  /* compressed: per array; pass-through: crc[0] of the bytes */
@@ -179,6 +181,9 @@ typedef struct tca_ckpt_item {
 typedef struct tca_ckpt_plan {
     const tca_st_file *in;
     int force;
+    int low_memory;             /* 0 (default): keep every encoding until written; 1: keep only
+                                   sizes and CRCs and encode again when writing (half the speed,
+                                   memory for one tensor at a time). Set before encoding. */
     size_t n_items;             /* = in->n_tensors, same order */
     tca_ckpt_item *items;
     const tca_allocator *alloc;

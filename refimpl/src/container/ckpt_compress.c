@@ -27,6 +27,7 @@ tca_status tca_ckpt_plan_new(const tca_st_file *in, int force, const tca_allocat
     }
     p->in = in;
     p->force = force;
+    p->low_memory = 0;
     p->alloc = alloc;
     p->n_items = in->n_tensors;
     for (size_t i = 0; i < in->n_tensors; i++) {
@@ -61,18 +62,10 @@ void tca_ckpt_plan_free(tca_ckpt_plan *p)
     tca_free(p->alloc, p);
 }
 
-tca_status tca_ckpt_plan_encode(tca_ckpt_plan *p, size_t i)
+/* Encode tensor t (2-D BF16) and the CRC-32C of each of its arrays. */
+static tca_status encode_tensor(const tca_ckpt_plan *p, const tca_st_tensor *t, tca_tbe_matrix **out,
+                                tca_tbe_sizes *s, uint32_t crc[TCA_CKPT_ARRAYS])
 {
-    if (!p) return TCA_ERROR_PARAM_NULL;
-    if (i >= p->n_items) return TCA_ERROR_PARAM_INVALID;
-    tca_ckpt_item *it = &p->items[i];
-    if (it->encoded) return TCA_OK;
-    const tca_st_tensor *t = &p->in->tensors[it->tensor];
-    if (it->action != TCA_CKPT_COMPRESS) {
-        it->crc[0] = tca_crc32c(t->data, (size_t)(t->end - t->begin)); /* safetensors 3.3 */
-        it->encoded = 1;
-        return TCA_OK;
-    }
     if (t->elements > SIZE_MAX / 2) return TCA_ERROR_ALLOC;
     /* The tensor's bytes are little-endian at any alignment: load them into host uint16_t. */
     uint16_t *w = (uint16_t *)tca_alloc_array(p->alloc, (size_t)t->elements, sizeof(uint16_t));
@@ -85,12 +78,34 @@ tca_status tca_ckpt_plan_encode(tca_ckpt_plan *p, size_t i)
     tca_status st = tca_tbe_encode(w, t->shape[0], t->shape[1], &opt, p->alloc, &m);
     tca_free(p->alloc, w);
     if (st != TCA_OK) return st;
-    tca_tbe_sizes s;
-    st = tca_tbe_sizes_of(&m->view.hdr, &s);
+    st = tca_tbe_sizes_of(&m->view.hdr, s);
     if (st != TCA_OK) {
         tca_tbe_matrix_free(m);
         return st;
     }
+    for (unsigned a = 0; a < TCA_CKPT_ARRAYS; a++)
+        crc[a] = tca_crc32c(tca__ckpt_array_ptr(&m->view, (tca_ckpt_array)a), tca__ckpt_array_size(s, (tca_ckpt_array)a));
+    *out = m;
+    return TCA_OK;
+}
+
+tca_status tca_ckpt_plan_encode(tca_ckpt_plan *p, size_t i)
+{
+    if (!p) return TCA_ERROR_PARAM_NULL;
+    if (i >= p->n_items) return TCA_ERROR_PARAM_INVALID;
+    tca_ckpt_item *it = &p->items[i];
+    if (it->encoded) return TCA_OK;
+    const tca_st_tensor *t = &p->in->tensors[it->tensor];
+    if (it->action != TCA_CKPT_COMPRESS) {
+        it->crc[0] = tca_crc32c(t->data, (size_t)(t->end - t->begin)); /* safetensors 3.3 */
+        it->encoded = 1;
+        return TCA_OK;
+    }
+    tca_tbe_matrix *m = NULL;
+    tca_tbe_sizes s;
+    uint32_t crc[TCA_CKPT_ARRAYS];
+    tca_status st = encode_tensor(p, t, &m, &s, crc);
+    if (st != TCA_OK) return st;
     uint64_t stored = 0;
     for (unsigned a = 0; a < TCA_CKPT_ARRAYS; a++) stored += tca__ckpt_array_size(&s, (tca_ckpt_array)a);
     /* safetensors 5: compress only when the seven arrays are smaller than the tensor, unless
@@ -102,11 +117,13 @@ tca_status tca_ckpt_plan_encode(tca_ckpt_plan *p, size_t i)
         it->encoded = 1;
         return TCA_OK;
     }
-    for (unsigned a = 0; a < TCA_CKPT_ARRAYS; a++)
-        it->crc[a] = tca_crc32c(tca__ckpt_array_ptr(&m->view, (tca_ckpt_array)a),
-                                tca__ckpt_array_size(&s, (tca_ckpt_array)a));
-    it->matrix = m;
+    memcpy(it->crc, crc, sizeof crc);
+    it->hdr = m->view.hdr;
     it->stored_bytes = stored;
+    if (p->low_memory)
+        tca_tbe_matrix_free(m); /* encoded again, and checked against these CRCs, when written */
+    else
+        it->matrix = m;
     it->encoded = 1;
     return TCA_OK;
 }
@@ -114,7 +131,7 @@ tca_status tca_ckpt_plan_encode(tca_ckpt_plan *p, size_t i)
 /* safetensors 3.2: the compact JSON object stored under tca.tensor.NAME. */
 static char *tensor_meta_json(const tca_ckpt_item *it)
 {
-    const tca_tbe_header *h = &it->matrix->view.hdr;
+    const tca_tbe_header *h = &it->hdr;
     json_t *o = json_object(), *shape = json_array(), *crc = json_object();
     int bad = !o || !shape || !crc;
     bad = bad || json_object_set_new(o, "layout", json_string(h->layout == TCA_LAYOUT_V1 ? "v1" : "F"));
@@ -215,7 +232,7 @@ static tca_status build_header(const tca_ckpt_plan *p, tca_st_builder *b)
             tca_st_dtype dt;
             unsigned rank;
             uint64_t shape[2];
-            tca__ckpt_array_shape(&g, &it->matrix->view.hdr, (tca_ckpt_array)a, &dt, &rank, shape);
+            tca__ckpt_array_shape(&g, &it->hdr, (tca_ckpt_array)a, &dt, &rank, shape);
             snprintf(name, nlen, "%s.tca.%s", t->name, tca_ckpt_array_name((tca_ckpt_array)a));
             st = tca_st_builder_tensor(b, name, dt, rank, shape);
         }
@@ -249,13 +266,25 @@ tca_status tca_ckpt_plan_write(const tca_ckpt_plan *p, tca_st_sink sink, void *c
             total += t->end - t->begin;
             continue;
         }
+        const tca_tbe_matrix *m = it->matrix;
+        tca_tbe_matrix *again = NULL;
         tca_tbe_sizes s;
-        st = tca_tbe_sizes_of(&it->matrix->view.hdr, &s);
+        if (!m) {
+            /* low-memory plan: encode again; the encoder is deterministic, so the arrays must
+             * have the CRC-32C values already written into the header */
+            uint32_t crc[TCA_CKPT_ARRAYS];
+            st = encode_tensor(p, t, &again, &s, crc);
+            if (st == TCA_OK && memcmp(crc, it->crc, sizeof crc)) st = TCA_ERROR_INTERNAL;
+            m = again;
+        } else {
+            st = tca_tbe_sizes_of(&m->view.hdr, &s);
+        }
         for (unsigned a = 0; st == TCA_OK && a < TCA_CKPT_ARRAYS; a++) {
             size_t n = tca__ckpt_array_size(&s, (tca_ckpt_array)a);
-            st = sink(ctx, tca__ckpt_array_ptr(&it->matrix->view, (tca_ckpt_array)a), n);
+            st = sink(ctx, tca__ckpt_array_ptr(&m->view, (tca_ckpt_array)a), n);
             total += n;
         }
+        tca_tbe_matrix_free(again);
     }
     if (st == TCA_OK && total != prefix_len + data_size) st = TCA_ERROR_INTERNAL;
     if (st == TCA_OK && written) *written = total;

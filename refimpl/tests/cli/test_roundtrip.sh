@@ -14,6 +14,8 @@ expect_rc 0 "$TCA" compress "$in" "$W/c1.safetensors" --threads 1
 expect_rc 0 "$TCA" compress --threads 3 "$in" "$W/c3.safetensors"
 cmp -s "$W/c1.safetensors" "$W/c3.safetensors" || fail "output depends on --threads"
 cmp -s "$W/c1.safetensors" "$W/run/sample.tca.safetensors" || fail "tca run and tca compress differ"
+expect_rc 0 "$TCA" compress --low-memory "$in" "$W/lm.safetensors"
+cmp -s "$W/c1.safetensors" "$W/lm.safetensors" || fail "--low-memory output differs"
 [ "$(stat -c %s "$W/c1.safetensors")" -lt "$(stat -c %s "$in")" ] || fail "compressed file is not smaller"
 grep -q "TCA-TBE" "$W/stdout" || fail "compress printed no summary table"
 

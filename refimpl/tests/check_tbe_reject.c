@@ -216,6 +216,27 @@ START_TEST(test_tbe_reject_sizes)
     f.s[n] = 0;
     tca_ck_assert_status(decode(&f), TCA_ERROR_FORMAT_TRAILING);
     f.n = n;
+    /* lengths that are not sums of padded per-tile counts (spec 6.4): the sections are resized
+     * so that the stream size stays consistent */
+    {
+        fixture g;
+        make(&g, 1);
+        insert_zeros(&g, g.full, 3);
+        wr64(g.s + 40, rd64(g.s + 40) + 3);
+        fix_header_crc(&g);
+        locate(&g);
+        fix_content_crc(&g);
+        tca_ck_assert_status(decode(&g), TCA_ERROR_FORMAT_COUNTS);
+        unmake(&g);
+        make(&g, 1);
+        insert_zeros(&g, g.crc, 2); /* one more Full element */
+        wr64(g.s + 48, rd64(g.s + 48) + 1);
+        fix_header_crc(&g);
+        locate(&g);
+        fix_content_crc(&g);
+        tca_ck_assert_status(decode(&g), TCA_ERROR_FORMAT_COUNTS);
+        unmake(&g);
+    }
     /* a length that can never fit (above 4096 per global tile) */
     wr64(f.s + 40, 4096 * f.G + 16);
     fix_header_crc(&f);

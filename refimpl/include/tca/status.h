@@ -20,7 +20,7 @@ extern "C" {
     X(ERROR_FORMAT_LAYOUT, 14, "spec 3.3: unknown or unsupported Layout")                       \
     X(ERROR_FORMAT_SHAPE, 15, "spec 3.5: Rows or Cols is zero or above the stated limits")      \
     X(ERROR_FORMAT_BASE_RANGE, 16, "spec 3.6: Base_Exponent outside 0..248")                    \
-    X(ERROR_FORMAT_TRUNCATED, 17, "spec 6.8: input shorter than the sizes its header declares") \
+    X(ERROR_FORMAT_TRUNCATED, 17, "spec 6.8, 7.1: input shorter than the header or than the sizes it declares") \
     X(ERROR_FORMAT_TRAILING, 18, "spec 6.8: bytes after the last section")                      \
     X(ERROR_FORMAT_TOG, 19, "spec 6.6: global offset table not zero-based, monotone and "       \
                             "equal to the padded per-tile counts")                              \
@@ -38,7 +38,7 @@ extern "C" {
     X(ERROR_CONTAINER_TENSOR, 31, "safetensors 2: tensor entry has a bad dtype, shape or "      \
                                   "offsets, or the data region has holes or overlaps")          \
     X(ERROR_CONTAINER_METADATA, 32, "safetensors 3: tca metadata missing or malformed")         \
-    X(ERROR_CONTAINER_CRC, 33, "safetensors 3: array CRC-32C mismatch")                         \
+    X(ERROR_CONTAINER_CRC, 33, "safetensors 3.3: CRC-32C mismatch (array, pass-through tensor or tca metadata)")                         \
     X(ERROR_CONTAINER_ORIGINAL, 34, "safetensors 4: stored original header inconsistent with "  \
                                     "the tensors")                                              \
     X(ERROR_CONTAINER_NAME, 35, "safetensors 3: tensor name collides with a tca array name")    \

@@ -11,4 +11,5 @@
 #include "tca/tbe.h"
 #include "tca/mma.h"
 #include "tca/gemm.h"
+#include "tca/safetensors.h"
 #endif

@@ -217,7 +217,7 @@ START_TEST(test_tbe_reject_sizes)
     tca_ck_assert_status(decode(&f), TCA_ERROR_FORMAT_TRAILING);
     f.n = n;
     /* lengths that are not sums of padded per-tile counts (spec 6.4): the sections are resized
-     * so that the stream size stays consistent */
+     * so that the stream size stays consistent; the totals check (spec 7.1 V19) fires */
     {
         fixture g;
         make(&g, 1);

@@ -166,14 +166,16 @@ static void decode_tile_at(const tca_tbe_view *v, uint64_t g, const uint8_t *sm,
     }
 }
 
-/* 1 if global tile g's SignMantissa slice ends at the end of its array: then the small-tile
- * decoder's over-read (up to 7 bytes past the last used byte) could leave the array, so the slices
- * are decoded from a copy. Every slice is a multiple of 16 bytes (spec 6.4), so a slice that does
- * not end the array is followed by at least 16 readable bytes. */
+/* 1 if fewer than 16 SignMantissa bytes follow global tile g's slice: then the small-tile
+ * decoder's look-ahead (up to 7 bytes past the last used byte) could leave the array, so the
+ * slices are decoded from a copy. In a valid stream every slice is a multiple of 16 bytes
+ * (spec 6.4), so this is the case only for the slices that end the array; during validation the
+ * length may still be anything, and this test keeps the look-ahead inside it. The caller has
+ * checked TOG[g + 1].hf <= Sign_Mantissa_Length (spec 7.1 V16). */
 static int tile_ends_an_array(const tca_tbe_view *v, uint64_t g)
 {
-    const uint8_t *next = v->tog + 16 * (g + 1);
-    return tca__le64(next) == v->hdr.sign_mantissa_len;
+    uint64_t end = tca__le64(v->tog + 16 * (g + 1));
+    return v->hdr.sign_mantissa_len - end < 16;
 }
 
 /* Decode global tile g through local copies of its slices [TOG[g], TOG[g+1]) with slack. */

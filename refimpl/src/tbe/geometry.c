@@ -39,9 +39,6 @@ tca_status tca__tbe_header_check(const tca_tbe_header *h)
      * length can exceed 4096 G (this also keeps every size below 2^64) */
     uint64_t bound = geo.n_global * TCA__TBE_TILE_ELEMS;
     if (h->sign_mantissa_len > bound || h->full_len > bound) return TCA_ERROR_FORMAT_COUNTS;
-    /* spec 6.4, 6.6: the lengths are sums of padded per-tile counts, so multiples of 16 and 8 (the
-     * decoder relies on this: a slice that does not end its array is followed by >= 16 bytes) */
-    if (h->sign_mantissa_len % TCA__TBE_SM_ALIGN || h->full_len % TCA__TBE_FULL_ALIGN) return TCA_ERROR_FORMAT_COUNTS;
     /* spec 3.7: a maximum of per-tile counts is at most 4096 and at most the total */
     if (h->max_sign_mantissa > TCA__TBE_TILE_ELEMS || h->max_full > TCA__TBE_TILE_ELEMS ||
         h->max_sign_mantissa > h->sign_mantissa_len || h->max_full > h->full_len)

@@ -10,6 +10,8 @@
 #include "tca/checksum.h"
 #include "tca/tbe.h"
 #include "tca/mma.h"
+#include "tca/mma_layout.h"
+#include "tca/families.h"
 #include "tca/gemm.h"
 #include "tca/safetensors.h"
 #endif

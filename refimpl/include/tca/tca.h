@@ -9,9 +9,11 @@
 #include "tca/prng.h"
 #include "tca/checksum.h"
 #include "tca/tbe.h"
+#include "tca/edu.h"
 #include "tca/mma.h"
 #include "tca/mma_layout.h"
 #include "tca/families.h"
 #include "tca/gemm.h"
 #include "tca/safetensors.h"
+#include "tca/tv.h"
 #endif

@@ -20,11 +20,14 @@ const char tca_cmd_gen_summary[] = "write or check the test-vector corpus (vecto
 
 static void usage(FILE *o)
 {
-    fprintf(o, "usage: tca gen [--out DIR] [--level quick|full] [--check] [--update] [-v]\n"
+    fprintf(o, "usage: tca gen [--out DIR] [--level quick|full] [--check] [--update] [--reindex] [-v]\n"
                "  Writes the vector corpus into DIR (default ./vectors): v1/..., MANIFEST.tsv, SHA256SUMS,\n"
                "  VERSION. --level quick writes only the quick files (and a manifest of those).\n"
                "  --check regenerates in memory and compares with DIR instead of writing (exit 1 on drift).\n"
-               "  Existing files that would change are never rewritten without --update.\n");
+               "  Existing files that would change are never rewritten without --update.\n"
+               "  --reindex rewrites only MANIFEST.tsv, SHA256SUMS and VERSION from the files in DIR (the\n"
+               "  generated files' rows kept from MANIFEST.tsv, the hardware captures' rows from their\n"
+               "  headers): run it after adding or recapturing files under " HW_DIR "/.\n");
 }
 
 static char *join(const char *dir, const char *rel)
@@ -120,6 +123,43 @@ static tca_status add_hw_files(tca__tv_gen *g, const char *dir)
     return st;
 }
 
+/* --reindex: the non-hardware files of DIR with their committed manifest rows. */
+static tca_status add_committed_files(tca__tv_gen *g, const char *dir)
+{
+    char *mp = join(dir, "MANIFEST.tsv");
+    uint8_t *text = NULL;
+    size_t size = 0;
+    tca_tv_manifest m;
+    tca_tv_error err;
+    tca_status st = mp ? tca_tv_read_file(mp, (size_t)1 << 24, NULL, &text, &size) : TCA_ERROR_ALLOC;
+    free(mp);
+    if (!st) st = tca_tv_manifest_parse(text, size, NULL, &m, &err);
+    free(text);
+    if (st) {
+        fprintf(stderr, "tca gen: %s/MANIFEST.tsv: %s\n", dir, tca_status_name(st));
+        return st;
+    }
+    for (size_t i = 0; i < m.n_rows && !st; i++) {
+        if (!strncmp(m.rows[i].path, HW_DIR "/", strlen(HW_DIR) + 1)) continue;
+        char *fp = join(dir, m.rows[i].path);
+        uint8_t *data = NULL;
+        size_t n = 0;
+        st = fp ? tca_tv_read_file(fp, (size_t)1 << 30, NULL, &data, &n) : TCA_ERROR_ALLOC;
+        if (st) fprintf(stderr, "tca gen: cannot read %s/%s\n", dir, m.rows[i].path);
+        if (!st) {
+            tca_tv_writer w;
+            tca_tv_writer_init(&w, NULL);
+            tca_tv_put_raw(&w, (const char *)data, n);
+            st = tca__tv_gen_add(g, &m.rows[i], &w);
+            tca_tv_writer_free(&w);
+        }
+        free(data);
+        free(fp);
+    }
+    tca_tv_manifest_free(&m);
+    return st;
+}
+
 /* MANIFEST.tsv, SHA256SUMS and VERSION for the file list (sorted by path). */
 static tca_status build_index(const tca__tv_gen *g, tca_tv_writer *manifest, tca_tv_writer *sums,
                               tca_tv_writer *version)
@@ -206,7 +246,7 @@ static int lines_contained(const char *have, size_t hn, const char *want, size_t
 int tca_cmd_gen(int argc, char **argv)
 {
     const char *dir = "vectors";
-    int full = 1, check = 0, update = 0, verbose = 0;
+    int full = 1, check = 0, update = 0, verbose = 0, reindex = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--out") && i + 1 < argc) dir = argv[++i];
         else if (!strcmp(argv[i], "--level") && i + 1 < argc) {
@@ -219,6 +259,7 @@ int tca_cmd_gen(int argc, char **argv)
             }
         } else if (!strcmp(argv[i], "--check")) check = 1;
         else if (!strcmp(argv[i], "--update")) update = 1;
+        else if (!strcmp(argv[i], "--reindex")) reindex = 1;
         else if (!strcmp(argv[i], "-v")) verbose = 1;
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -233,9 +274,13 @@ int tca_cmd_gen(int argc, char **argv)
     memset(&g, 0, sizeof g);
     g.full = full;
     g.verbose = verbose;
-    tca_status st = tca__tv_gen_format(&g);
-    if (!st) st = tca__tv_gen_mma(&g);
-    if (!st) st = tca__tv_gen_gemm(&g);
+    if (reindex && check) {
+        usage(stderr);
+        return 2;
+    }
+    tca_status st = reindex ? add_committed_files(&g, dir) : tca__tv_gen_format(&g);
+    if (!st && !reindex) st = tca__tv_gen_mma(&g);
+    if (!st && !reindex) st = tca__tv_gen_gemm(&g);
     if (!st) st = add_hw_files(&g, dir);
     if (st) {
         fprintf(stderr, "tca gen: generation failed: %s (%s)\n", tca_status_name(st), tca_status_message(st));
@@ -319,7 +364,7 @@ int tca_cmd_gen(int argc, char **argv)
                             "--update (vectors 8.3)\n", changed);
             rc = 1;
         }
-        for (size_t i = 0; i < g.n && !rc; i++) {
+        for (size_t i = 0; i < g.n && !rc && !reindex; i++) {
             char *path = join(dir, g.files[i].row.path);
             if (!path || mkdirs_for(path) || tca_tv_write_file(path, g.files[i].data, g.files[i].size)) {
                 fprintf(stderr, "tca gen: cannot write %s/%s\n", dir, g.files[i].row.path);
@@ -337,7 +382,7 @@ int tca_cmd_gen(int argc, char **argv)
             }
             free(path);
         }
-        if (!rc) printf("tca gen: wrote %zu vector files to %s\n", g.n, dir);
+        if (!rc) printf("tca gen: %s %zu vector files %s %s\n", reindex ? "indexed" : "wrote", g.n, reindex ? "in" : "to", dir);
     }
     tca_tv_writer_free(&manifest);
     tca_tv_writer_free(&sums);

@@ -1,30 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Fast TCA-TBE layout v1 decoder (spec 7.2). tca_tbe_decode validates the whole view first
  * (spec 7.1, validate.c) and only then writes the output. Per small tile it forms
- * IND = B1 | B2 | B3 once, walks the 64 positions branch-free, and the stream starts of the next
- * tile follow from popc(IND) (spec 7.2); TOG gives each global tile's starts. */
+ * IND = B1 | B2 | B3 once and works row by row (8 positions p = 8r .. 8r + 7): the exponent bytes
+ * of a row come from three table look-ups of the plane bytes, rows of only in-window or only
+ * fallback elements are block copies (two in-window rows at a time: 16 lanes), mixed rows open
+ * gaps in the SignMantissa bytes at their fallback lanes. The values consumed by each row are
+ * counted as they go, so the stream starts of the next small tile are the prefix popcounts of
+ * spec 7.2; TOG gives each global tile's starts. */
 #include <string.h>
 #include "tbe/tbe_internal.h"
 
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define TCA__TBE_HOST_LE 1
-#else
-#define TCA__TBE_HOST_LE 0
-#endif
-
 #define TCA__BYTES(x) (0x0101010101010101ull * (x))
-
-/* Lowest set bit of a non-zero 8-bit mask. */
-static inline unsigned lowest_bit(unsigned m)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    return (unsigned)__builtin_ctz(m);
-#else
-    unsigned c = 0;
-    while (!((m >> c) & 1u)) c++;
-    return c;
-#endif
-}
 
 /* spec 4.3 for a row of 8 lanes: byte c of s is lane c's SignMantissa byte, byte c of e its
  * exponent field (base + code). Written as a plain loop over local arrays so that compilers can
@@ -89,12 +75,12 @@ static inline unsigned decode_mixed_row(unsigned mask, uint64_t e, const uint8_t
     unsigned fallback = ~mask & 0xFFu;
     uint64_t s = tca__le64(sm);
     for (unsigned m = fallback; m; m &= m - 1) {
-        uint64_t below = (1ull << (8 * lowest_bit(m))) - 1; /* lanes before the gap keep their bytes */
+        uint64_t below = (1ull << (8 * tca__tbe_lowest_bit(m))) - 1; /* lanes before the gap keep their bytes */
         s = (s & below) | ((s << 8) & ~below);
     }
     store_in_window_row(s, e, out);
     unsigned f = 0;
-    for (unsigned m = fallback; m; m &= m - 1) out[lowest_bit(m)] = tca__le16(full + 2 * f++);
+    for (unsigned m = fallback; m; m &= m - 1) out[tca__tbe_lowest_bit(m)] = tca__le16(full + 2 * f++);
     return 8 - f;
 }
 

@@ -29,12 +29,6 @@ typedef struct encoder {
     uint32_t max_hf, max_full;
 } encoder;
 
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define TCA__TBE_HOST_LE 1
-#else
-#define TCA__TBE_HOST_LE 0
-#endif
-
 /* Eight bytes b[0..7] as a uint64_t with b[c] in bits 8c..8c+7. */
 static inline uint64_t bytes_to_u64(const uint8_t b[8])
 {
@@ -71,30 +65,6 @@ static inline void rows_codes2(const uint16_t *row0, const uint16_t *row1, unsig
     smb[1] = bytes_to_u64(sb + 8);
 }
 
-/* Lowest set bit of a non-zero 8-bit mask. */
-static inline unsigned lowest_bit(unsigned m)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    return (unsigned)__builtin_ctz(m);
-#else
-    unsigned c = 0;
-    while (!((m >> c) & 1u)) c++;
-    return c;
-#endif
-}
-
-/* Highest set bit of a non-zero 8-bit mask. */
-static inline unsigned highest_bit(unsigned m)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    return 31u - (unsigned)__builtin_clz(m);
-#else
-    unsigned c = 7;
-    while (!((m >> c) & 1u)) c--;
-    return c;
-#endif
-}
-
 /* Append one row's values in increasing p (spec 6.2, 6.3); mask = the row's IND bits, smb = the
  * SignMantissa bytes of all 8 elements. Returns the number of in-window elements. The bytes of
  * the fallback lanes are squeezed out of smb and all 8 bytes are stored, so up to 7 scratch bytes
@@ -107,14 +77,14 @@ static inline unsigned append_row(const uint16_t *row, unsigned mask, uint64_t s
     }
     unsigned fallback = ~mask & 0xFFu;
     for (unsigned m = fallback; m;) {
-        unsigned c = highest_bit(m);
+        unsigned c = tca__tbe_highest_bit(m);
         uint64_t below = (1ull << (8 * c)) - 1; /* drop byte c: the lanes above move down */
         smb = (smb & below) | ((smb >> 8) & ~below);
         m &= ~(1u << c);
     }
     tca__st64(sm, smb);
     unsigned f = 0;
-    for (unsigned m = fallback; m; m &= m - 1) tca__st16(full + 2 * f++, row[lowest_bit(m)]);
+    for (unsigned m = fallback; m; m &= m - 1) tca__st16(full + 2 * f++, row[tca__tbe_lowest_bit(m)]);
     return 8 - f;
 }
 

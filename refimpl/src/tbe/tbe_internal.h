@@ -22,6 +22,34 @@
 #define TCA__TBE_VERSION_MINOR 0u
 #define TCA__TBE_FLAG_CONTENT_CHECKSUM 0x01u /* spec 3.4: Flags bit 0 */
 
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TCA__TBE_HOST_LE 1 /* byte copies between uint64_t and byte arrays keep lane order */
+#else
+#define TCA__TBE_HOST_LE 0
+#endif
+
+/* Lowest / highest set bit of a non-zero 8-bit mask. */
+static inline unsigned tca__tbe_lowest_bit(unsigned m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctz(m);
+#else
+    unsigned c = 0;
+    while (!((m >> c) & 1u)) c++;
+    return c;
+#endif
+}
+static inline unsigned tca__tbe_highest_bit(unsigned m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return 31u - (unsigned)__builtin_clz(m);
+#else
+    unsigned c = 7;
+    while (!((m >> c) & 1u)) c--;
+    return c;
+#endif
+}
+
 /* Population count. Portable SWAR form unless the compiler has a popcnt instruction enabled
  * (a libgcc call would be slower than SWAR). */
 static inline unsigned tca__tbe_popc64(uint64_t x)

@@ -113,6 +113,30 @@ START_TEST(test_tbe_roundtrip_patterns_per_position)
 }
 END_TEST
 
+/* Every pattern at every position p of a small tile (spec 5.3) and at many small-tile places:
+ * in the 64 x 1024 matrix of shift k, the element at position p of small tile q (row-major
+ * numbering of the 8 x 8 blocks) holds the pattern ((q + 37k) mod 1024) << 6 | ((p + k) mod 64),
+ * a bijection of the 65536 patterns for each k; over k = 0..63 each pattern visits all 64 p. */
+START_TEST(test_tbe_roundtrip_patterns_every_position)
+{
+    uint16_t *w = malloc(65536 * 2);
+    uint64_t shifts = tca_test_count(64, 64);
+    for (uint64_t k = 0; k < shifts; k++) {
+        for (uint32_t r = 0; r < 64; r++)
+            for (uint32_t c = 0; c < 1024; c++) {
+                uint32_t q = (r / 8) * 128 + c / 8, pos = 8 * (r % 8) + c % 8;
+                w[r * 1024 + c] = (uint16_t)((((q + 37u * (uint32_t)k) % 1024u) << 6) | ((pos + (uint32_t)k) % 64u));
+            }
+        roundtrip(w, 64, 1024, 0);
+        if (tca_test_expensive()) { /* windows at the middle and at the top end too */
+            roundtrip(w, 64, 1024, 121);
+            roundtrip(w, 64, 1024, 249);
+        }
+    }
+    free(w);
+}
+END_TEST
+
 /* Special values: +-0, NaN payloads, +-Inf, subnormals, smallest/largest normals. */
 START_TEST(test_tbe_roundtrip_specials)
 {
@@ -303,6 +327,7 @@ Suite *tca_tbe_roundtrip_suite(void)
     TCase *tc = tcase_create("roundtrip");
     tcase_add_test(tc, test_tbe_roundtrip_all_patterns);
     tcase_add_test(tc, test_tbe_roundtrip_patterns_per_position);
+    tcase_add_test(tc, test_tbe_roundtrip_patterns_every_position);
     tcase_add_test(tc, test_tbe_roundtrip_specials);
     tcase_add_test(tc, test_tbe_roundtrip_window_extremes);
     tcase_add_test(tc, test_tbe_roundtrip_one_exponent_and_all_fallback);

@@ -108,8 +108,13 @@ void tca_tbe_matrix_free(tca_tbe_matrix *m);
 /* ---------------------------------------------------------------------------- decoder (spec 7) */
 
 /** Validate every field of a view against spec 7.1 (offsets, counts, maxima, padding, pad
- *  elements, base range, content checksum when present). Reads every byte once.
- *  @return TCA_OK or the TCA_ERROR_FORMAT_* code of the first violated rule. */
+ *  elements, base range, content checksum when present), in the rule order of spec 7.1, so the
+ *  code returned is that of the first violated rule. Layout must be TCA_LAYOUT_V1 (layout F has
+ *  its own functions, tca/tbe_f.h). The arrays must have the sizes tca_tbe_sizes_of gives; they
+ *  may be separate buffers at any alignment. Linear in the size: popcounts of the planes, the
+ *  offset tables, the padding bytes, the edge tiles, then the CRC when the flag is set.
+ *  @return TCA_OK, TCA_ERROR_PARAM_NULL, or the TCA_ERROR_FORMAT_* code of the first violated
+ *          rule. */
 tca_status tca_tbe_validate(const tca_tbe_view *v);
 /** Validate, then decode into dst (row-major rows x cols, dst_elems >= rows*cols).
  *  @return TCA_OK, a FORMAT error (dst unspecified), or TCA_ERROR_PARAM_DST_TOO_SMALL. */
@@ -123,8 +128,9 @@ tca_status tca_tbe_decode_tile_rows(const tca_tbe_view *v, uint64_t tile_row_beg
 
 /* ----------------------------------------------------------------- standalone stream (spec 3, 6.8) */
 
-/** Upper bound of the stream size for any rows x cols matrix (all elements fallback). 0 if the
- *  shape is invalid. */
+/** Upper bound of the stream size for any rows x cols matrix, with the Content_Checksum. It is
+ *  reached (it is not the all-fallback size): a global tile holding exactly one in-window element
+ *  pads SignMantissa to 16 bytes and its 4095 Full elements to 4096. 0 if the shape is invalid. */
 uint64_t tca_tbe_stream_bound(uint64_t rows, uint64_t cols);
 /** Parse and check the 64-byte header only: magic, version, layout, reserved fields, shape limits,
  *  base range, header checksum (spec 3). Needs size >= 64; does not look at the sections. */

@@ -149,7 +149,12 @@ START_TEST(test_tbe_reject_header_fields)
     fix_header_crc(&f);
     tca_ck_assert_status(decode(&f), TCA_ERROR_FORMAT_LAYOUT);
     RESET();
-    f.s[6] = 1; /* layout F: not supported by this decoder */
+    f.s[6] = 1; /* layout F: not read by the v1 decoder */
+    fix_header_crc(&f);
+    tca_ck_assert_status(decode(&f), TCA_ERROR_FORMAT_LAYOUT);
+    RESET();
+    f.s[6] = 1; /* spec 7.1 order: Layout (V5) is checked before the Reserved fields (V6) */
+    f.s[7] |= 0x80;
     fix_header_crc(&f);
     tca_ck_assert_status(decode(&f), TCA_ERROR_FORMAT_LAYOUT);
     static const size_t reserved[] = {25, 26, 27, 36, 37, 38, 39, 56, 57, 58, 59};

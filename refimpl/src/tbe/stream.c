@@ -64,8 +64,9 @@ tca_status tca_tbe_stream_header(const uint8_t *src, size_t size, tca_tbe_header
     /* spec 3.8: the checksum covers bytes 0..59; checked before the fields' values so that a
      * corrupted header is reported as such */
     if (tca__le32(src + OFF_HEADER_CRC) != tca_crc32c(src, OFF_HEADER_CRC)) return TCA_ERROR_FORMAT_HEADER_CHECKSUM;
-    /* spec 3.3: 0 = v1, 1 = F; others are unknown */
-    if (src[OFF_LAYOUT] > TCA_LAYOUT_F) return TCA_ERROR_FORMAT_LAYOUT;
+    /* spec 3.3, 7.1 V5: these functions read layout v1 (0); layout F (1) has its own parser
+     * (tca/tbe_f.h), any other value is unknown */
+    if (src[OFF_LAYOUT] != TCA_LAYOUT_V1) return TCA_ERROR_FORMAT_LAYOUT;
     /* spec 3.4: Flags bits 1-7 and all Reserved bytes MUST be zero */
     if ((src[OFF_FLAGS] & ~TCA__TBE_FLAG_CONTENT_CHECKSUM) || !all_zero(src + OFF_RESERVED1, 3) ||
         !all_zero(src + OFF_RESERVED2, 4) || !all_zero(src + OFF_RESERVED3, 4))

@@ -74,7 +74,7 @@ tca_status tca_cuda_gemm_dense(const tca_cuda_matrix *w, const uint16_t *x, uint
                                uint16_t *dense_w, void *stream);
 
 /** n at or above which tca_cuda_gemm_any uses the large-N path (measured on H100). */
-#define TCA_CUDA_LARGE_N_THRESHOLD 512u
+#define TCA_CUDA_LARGE_N_THRESHOLD 64u
 /** tca_cuda_gemm (split_k auto) for n < TCA_CUDA_LARGE_N_THRESHOLD, else tca_cuda_gemm_dense
  *  (then not contract-exact). */
 tca_status tca_cuda_gemm_any(const tca_cuda_matrix *w, const uint16_t *x, uint64_t n, uint16_t *y, void *stream);

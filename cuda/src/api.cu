@@ -88,6 +88,13 @@ tca_status tca_cuda_matrix_upload(const tca_tbe_view *v, tca_cuda_matrix **out) 
     a.cap_sm = round_up_u32(sm_vals, 16) + 16 + 16;        /* + 16 never-copied slack */
     a.cap_full = (round_up_u32(fu_vals, 8) + 8) * 2 + 16;  /* + 16 never-copied slack */
     a.stage_bytes = TCA_STRIP_BITMAP_BYTES + a.cap_sm + a.cap_full;
+    /* Two adjacent strips (median tiles 0-1 or 2-3 of a global tile) are contiguous in every
+     * array; ZipGEMM stages them together: at most 2048 values plus the tile's padding. */
+    const uint32_t sm2 = v->hdr.max_sign_mantissa < 2048u + 15u ? v->hdr.max_sign_mantissa : 2048u + 15u;
+    const uint32_t fu2 = v->hdr.max_full < 2048u + 7u ? v->hdr.max_full : 2048u + 7u;
+    a.cap_sm2 = round_up_u32(sm2, 16) + 16 + 16;
+    a.cap_full2 = (round_up_u32(fu2, 8) + 8) * 2 + 16;
+    a.stage2_bytes = 2 * TCA_STRIP_BITMAP_BYTES + a.cap_sm2 + a.cap_full2;
     a.err = (unsigned int *)err;
     *out = m;
     return TCA_OK;
@@ -113,16 +120,15 @@ tca_status tca_cuda_decompress(const tca_cuda_matrix *w, uint16_t *dst, uint64_t
 
 uint32_t tca_cuda_gemm_auto_split(const tca_cuda_matrix *w, uint64_t n) {
     if (!w || n == 0) return 1;
-    /* Measured on H100 (docs/kernel-notes.md): the kernel is fastest with many short-lived
-     * four-warp CTAs (about 24 per SM over the grid), i.e. a large split-K factor. Each split adds
-     * 8*N*M bytes of f32 partial traffic (write + read) against about 1.41*M*K compressed bytes,
-     * so S is also capped at K/(40 N) (partials <= ~15% of the compressed bytes). */
-    const uint64_t ctas_m = (w->dev.strips + 3) / 4;
+    /* From the H100 split-K sweep of v4 (docs/kernel-notes.md): the fastest S gives about one
+     * full wave of resident four-warp CTAs (7 per SM at 72 registers), and f32 partial traffic
+     * (8*N*M bytes per split) pays off up to about S = K/(16 N). */
+    const uint64_t ctas_m = (w->dev.strips + 7) / 8; /* 4 warps x 2 strips */
     const uint64_t nt = n <= 8 ? 8 : n <= 16 ? 16 : n <= 32 ? 32 : 64;
     const uint64_t ctas_n = (n + nt - 1) / nt;
-    const uint64_t want = (uint64_t)tca_cuda_sm_count() * 24;
+    const uint64_t want = (uint64_t)tca_cuda_sm_count() * 7;
     uint64_t s = (want + ctas_m * ctas_n - 1) / (ctas_m * ctas_n);
-    uint64_t cap = w->hdr.cols / (40 * n);
+    uint64_t cap = w->hdr.cols / (16 * n);
     if (s > cap) s = cap;
     uint64_t smax = w->dev.ktiles / 2;
     if (smax < 1) smax = 1;

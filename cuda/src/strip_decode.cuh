@@ -141,6 +141,76 @@ __device__ __forceinline__ StripInfo stage_strip(const TcaDevArrays &a, uint8_t 
     return info;
 }
 
+/** Where a staged pair of strips (median tiles med0, med0+1 of one global tile) sits. */
+struct PairInfo {
+    uint32_t sm_off, fu_off; /* offsets of the first strip's values in the sm / full areas */
+    uint32_t n_sm, n_fu;     /* values in the pair's ranges (padding included for med0 = 2) */
+    uint32_t med0;           /* 0 or 2 */
+    uint32_t ok;
+};
+
+/** Stage strips 2*pair and 2*pair+1 (contiguous in every array, spec 6.1-6.5) for K tile kt:
+ *  bitmaps 3 x 256 bytes, one SignMantissa range, one Full range. */
+__device__ __forceinline__ PairInfo stage_pair(const TcaDevArrays &a, uint8_t *stage, uint32_t pair, uint32_t kt,
+                                               uint32_t lane, uint32_t bar) {
+    PairInfo info;
+    const uint64_t g = (uint64_t)(pair >> 1) * a.ktiles + kt;
+    const uint32_t med0 = (pair & 1u) * 2;
+    const uint64_t tog_hf = __ldg(a.tog + 2 * g), tog_fu = __ldg(a.tog + 2 * g + 1);
+    const uint64_t hf0 = tog_hf + __ldg(a.tom + 2 * (4 * g + med0));
+    const uint64_t fu0 = tog_fu + __ldg(a.tom + 2 * (4 * g + med0) + 1);
+    uint64_t hfe, fue;
+    if (med0 == 0) { /* spec 6.5: median tile 2 starts where the pair ends */
+        hfe = tog_hf + __ldg(a.tom + 2 * (4 * g + 2));
+        fue = tog_fu + __ldg(a.tom + 2 * (4 * g + 2) + 1);
+    } else { /* spec 6.6: TOG[g+1] (padded); g+1 <= G is inside TOG (no read-ahead, D7) */
+        hfe = __ldg(a.tog + 2 * (g + 1));
+        fue = __ldg(a.tog + 2 * (g + 1) + 1);
+    }
+    const uint64_t sa = hf0 & ~(uint64_t)15, sb = (hfe + 15) & ~(uint64_t)15;
+    const uint64_t fa = fu0 & ~(uint64_t)7, fb = (fue + 7) & ~(uint64_t)7;
+    uint32_t ok = hf0 <= hfe && sb <= a.sm_len && fu0 <= fue && fb <= a.full_len && (sb - sa) + 16 <= a.cap_sm2 &&
+                  (fb - fa) * 2 + 16 <= a.cap_full2;
+    uint32_t ns = 0, nf = 0;
+    if (ok) {
+        ns = (uint32_t)((sb - sa) >> 4);
+        nf = (uint32_t)((fb - fa) >> 3);
+    } else if (lane == 0) {
+        atomicOr(a.err, TCA_CUDA_ERR_OFFSETS);
+    }
+    const uint64_t word0 = 64 * g + 16 * med0;
+    uint8_t *const sm_dst = stage + 2 * TCA_STRIP_BITMAP_BYTES;
+    uint8_t *const fu_dst = sm_dst + a.cap_sm2;
+#if TCA_BULK_COPY
+    if (lane == 0) {
+        fence_proxy_async();
+        const uint32_t dst = shared_ptr(stage);
+        mbar_expect_tx(bar, 2 * TCA_STRIP_BITMAP_BYTES + 16 * ns + 16 * nf);
+        bulk_copy(dst, a.bm[0] + word0, 256, bar);
+        bulk_copy(dst + 256, a.bm[1] + word0, 256, bar);
+        bulk_copy(dst + 512, a.bm[2] + word0, 256, bar);
+        if (ns) bulk_copy(shared_ptr(sm_dst), a.sm + sa, 16 * ns, bar);
+        if (nf) bulk_copy(shared_ptr(fu_dst), a.full + fa, 16 * nf, bar);
+    }
+#else
+    for (uint32_t c = lane; c < 48; c += 32) {
+        const uint32_t plane = c >> 4, k = c & 15;
+        const uint64_t *src = (plane == 0 ? a.bm[0] : plane == 1 ? a.bm[1] : a.bm[2]) + word0 + 2 * k;
+        cp_async16(stage + plane * 256 + k * 16, src);
+    }
+    for (uint32_t c = lane; c < ns; c += 32) cp_async16(sm_dst + 16 * c, a.sm + sa + 16 * (uint64_t)c);
+    for (uint32_t c = lane; c < nf; c += 32) cp_async16(fu_dst + 16 * c, a.full + fa + 8 * (uint64_t)c);
+    cp_async_commit();
+#endif
+    info.sm_off = (uint32_t)(hf0 - sa);
+    info.fu_off = (uint32_t)(fu0 - fa);
+    info.n_sm = ok ? (uint32_t)(hfe - hf0) : 0;
+    info.n_fu = ok ? (uint32_t)(fue - fu0) : 0;
+    info.med0 = med0;
+    info.ok = ok;
+    return info;
+}
+
 /** Nothing to stage this iteration (keeps cp.async group counts uniform). */
 __device__ __forceinline__ void stage_none() {
 #if !TCA_BULK_COPY
@@ -314,6 +384,75 @@ __device__ __forceinline__ void decode_strip(const TcaDevArrays &a, const uint8_
     const bool both = __any_sync(0xFFFFFFFFu, ((~ind_l) & (~ind_l >> 1) & 0x55555555u) != 0);
     if (both) decode_tiles<true>(sm_addr, fu_addr, lane, lc, lut, scratch, regs);
     else decode_tiles<false>(sm_addr, fu_addr, lane, lc, lut, scratch, regs);
+}
+
+/** Prelude of a staged pair: each lane's half-words of both strips and their scans. */
+struct PairPrelude {
+    uint32_t w[2][3], ind[2], excl[2];
+    uint32_t sm_addr[2], fu_addr[2];
+    bool ok;
+};
+
+__device__ __forceinline__ PairPrelude pair_prelude(const TcaDevArrays &a, const uint8_t *stage,
+                                                    const PairInfo &info, uint32_t lane) {
+    PairPrelude pp;
+    const uint32_t *bm32 = reinterpret_cast<const uint32_t *>(stage); /* plane stride 64 words */
+    uint32_t incl[2], cnt[2];
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+#pragma unroll
+        for (int p = 0; p < 3; ++p) pp.w[h][p] = bm32[64 * p + 32 * h + lane];
+        pp.ind[h] = pp.w[h][0] | pp.w[h][1] | pp.w[h][2]; /* spec 6.1 */
+        cnt[h] = __popc(pp.ind[h]);
+        incl[h] = cnt[h];
+    }
+#pragma unroll
+    for (int d = 1; d < 32; d <<= 1) {
+        const uint32_t v0 = __shfl_up_sync(0xFFFFFFFFu, incl[0], d);
+        const uint32_t v1 = __shfl_up_sync(0xFFFFFFFFu, incl[1], d);
+        if (lane >= (uint32_t)d) {
+            incl[0] += v0;
+            incl[1] += v1;
+        }
+    }
+    const uint32_t t0 = __shfl_sync(0xFFFFFFFFu, incl[0], 31), t1 = __shfl_sync(0xFFFFFFFFu, incl[1], 31);
+    const uint32_t total = t0 + t1;
+    /* spec 6.5/6.4: the pair's ranges hold exactly its values (plus the global tile's minimal
+     * padding when it ends the tile). */
+    bool consistent;
+    if (info.med0 == 0)
+        consistent = info.n_sm == total && info.n_fu == 2048u - total;
+    else
+        consistent = info.n_sm >= total && info.n_sm - total < 16u && info.n_fu >= 2048u - total &&
+                     info.n_fu - (2048u - total) < 8u;
+    pp.ok = info.ok && consistent;
+    if (info.ok && !consistent && lane == 0) atomicOr(a.err, TCA_CUDA_ERR_COUNTS);
+    pp.excl[0] = incl[0] - cnt[0];
+    pp.excl[1] = incl[1] - cnt[1];
+    pp.sm_addr[0] = smem_addr(stage + 2 * TCA_STRIP_BITMAP_BYTES) + info.sm_off;
+    pp.fu_addr[0] = smem_addr(stage + 2 * TCA_STRIP_BITMAP_BYTES + a.cap_sm2) + 2 * info.fu_off;
+    pp.sm_addr[1] = pp.sm_addr[0] + t0;               /* strip B follows strip A (spec 6.2) */
+    pp.fu_addr[1] = pp.fu_addr[0] + 2 * (1024u - t0); /* (spec 6.3) */
+    return pp;
+}
+
+/** Decode strip h (0 or 1) of a pair whose prelude is pp. Ends with the scratch free again. */
+template <int H>
+__device__ __forceinline__ void decode_pair_strip(const PairPrelude &pp, uint32_t lane, const LaneConsts &lc,
+                                                  uint32_t lut, uint32_t scratch, uint32_t regs[16]) {
+    if (!pp.ok) {
+#pragma unroll
+        for (int j = 0; j < 16; ++j) regs[j] = 0;
+        return;
+    }
+    sts_v4(scratch + 16 * lane, pp.ind[H], pp.w[H][0], rotl(pp.w[H][1], 2), rotl(pp.w[H][2], 4));
+    sts_u32(scratch + 512 + 4 * ((lane & 1) * 16 + (lane >> 1)), pp.sm_addr[H] + pp.excl[H]);
+    __syncwarp();
+    const uint32_t ind = pp.ind[H];
+    const bool both = __any_sync(0xFFFFFFFFu, ((~ind) & (~ind >> 1) & 0x55555555u) != 0);
+    if (both) decode_tiles<true>(pp.sm_addr[H], pp.fu_addr[H], lane, lc, lut, scratch, regs);
+    else decode_tiles<false>(pp.sm_addr[H], pp.fu_addr[H], lane, lc, lut, scratch, regs);
+    __syncwarp(); /* the scratch is rewritten by the next strip */
 }
 
 } // namespace tca_cuda

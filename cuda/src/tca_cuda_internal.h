@@ -32,6 +32,9 @@ struct TcaDevArrays {
     uint32_t cap_sm;           /* staging bytes for SignMantissa per stage */
     uint32_t cap_full;         /* staging bytes for Full per stage */
     uint32_t stage_bytes;      /* 384 + cap_sm + cap_full */
+    uint32_t cap_sm2;          /* the same for a pair of strips (ZipGEMM: 32-row slabs) */
+    uint32_t cap_full2;
+    uint32_t stage2_bytes;     /* 768 + cap_sm2 + cap_full2 */
     unsigned int *err;         /* device error word */
 };
 

@@ -95,13 +95,15 @@ __device__ __forceinline__ void load_b_tile(const uint16_t *__restrict__ x, uint
     }
 }
 
-/* Shared memory: the 64-entry pair table, then per warp its decode scratch and STAGES strip
- * stages (sizes per matrix from its stored maxima, defect D4). */
+/* Shared memory: the 64-entry pair table, then per warp its decode scratch and STAGES stages of
+ * a strip pair (sizes per matrix from its stored maxima, defect D4). */
 template <int STAGES>
 __host__ __device__ constexpr size_t warp_smem_bytes(uint32_t stage_bytes) {
     return kScratchBytes + (size_t)STAGES * stage_bytes;
 }
 
+/* One warp = one 32-row slab (two strips, median tiles 0-1 or 2-3 of a global-tile row): the two
+ * strips share every staging copy, offset lookup and B fragment of a K tile. */
 template <int NT, int STAGES>
 __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays a, const uint16_t *__restrict__ x,
                                                                uint64_t n_rows, uint32_t split_k, uint16_t *y,
@@ -110,65 +112,71 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays
     const uint32_t lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     if (threadIdx.x < 64) reinterpret_cast<uint32_t *>(smem)[threadIdx.x] = lut_entry(threadIdx.x, a.base);
     __syncthreads(); /* the only CTA barrier: the table is read-only from here on */
-    const uint32_t strip = blockIdx.x * kWarps + warp;
-    if (strip >= a.strips) return;
+    const uint32_t pair = blockIdx.x * kWarps + warp;
+    if (pair >= a.strips / 2) return; /* strips is a multiple of 4 */
     const uint32_t s = blockIdx.y;
     /* mma-semantics 6.3: split s covers K tiles [floor(sT/S), floor((s+1)T/S)) */
     const uint32_t t0 = (uint32_t)(((uint64_t)s * a.ktiles) / split_k);
     const uint32_t t1 = (uint32_t)(((uint64_t)(s + 1) * a.ktiles) / split_k);
     const uint64_t n_base = (uint64_t)blockIdx.z * (8 * NT);
-    uint8_t *wsm = smem + kLutBytes + (size_t)warp * warp_smem_bytes<STAGES>(a.stage_bytes);
+    uint8_t *wsm = smem + kLutBytes + (size_t)warp * warp_smem_bytes<STAGES>(a.stage2_bytes);
     const uint32_t scratch = smem_addr(wsm), lut = smem_addr(smem);
     uint8_t *stages = wsm + kScratchBytes;
     const bool even_k = (a.cols & 1) == 0 && (reinterpret_cast<uintptr_t>(x) & 3) == 0;
     const uint64_t my_n = n_base + (lane >> 2);
     const LaneConsts lc = lane_consts(lane);
 
-    float acc[NT][4];
+    float acc[2][NT][4];
 #pragma unroll
-    for (int i = 0; i < NT; ++i) acc[i][0] = acc[i][1] = acc[i][2] = acc[i][3] = 0.0f;
+    for (int h = 0; h < 2; ++h)
+#pragma unroll
+        for (int i = 0; i < NT; ++i) acc[h][i][0] = acc[h][i][1] = acc[h][i][2] = acc[h][i][3] = 0.0f;
 
     const uint32_t bars = shared_ptr(smem) + scratch + 640;
     stage_init<STAGES>(bars, lane);
-    StripInfo ring[STAGES];
+    PairInfo ring[STAGES];
 #pragma unroll
     for (int i = 0; i < STAGES - 1; ++i) {
-        if (t0 + i < t1) ring[i] = stage_strip(a, stages + i * a.stage_bytes, strip, t0 + i, lane, bars + 8 * i);
+        if (t0 + i < t1) ring[i] = stage_pair(a, stages + i * a.stage2_bytes, pair, t0 + i, lane, bars + 8 * i);
         else stage_none();
     }
     for (uint32_t kt = t0; kt < t1; ++kt) {
         const uint32_t it = kt - t0;
         if (kt + STAGES - 1 < t1)
-            ring[STAGES - 1] = stage_strip(a, stages + ((it + STAGES - 1) % STAGES) * a.stage_bytes, strip,
-                                           kt + STAGES - 1, lane, bars + 8 * ((it + STAGES - 1) % STAGES));
+            ring[STAGES - 1] = stage_pair(a, stages + ((it + STAGES - 1) % STAGES) * a.stage2_bytes, pair,
+                                          kt + STAGES - 1, lane, bars + 8 * ((it + STAGES - 1) % STAGES));
         else
             stage_none();
-        /* B fragments for this K tile, loaded before the wait so their latency overlaps it. */
+        /* B fragments for this K tile (shared by both strips), loaded before the wait. */
         constexpr int PRE = NT <= 4 ? 4 : 1;
         uint32_t bfr[PRE][NT][2];
         if (PRE == 4) load_b_tile<NT, 0, PRE>(x, n_rows, a.cols, even_k, my_n, kt, lane, bfr);
         stage_wait<STAGES>(bars, it);
-        uint32_t regs[16];
-        decode_strip(a, stages + (it % STAGES) * a.stage_bytes, ring[0], lane, lc, lut, scratch, regs);
-        __syncwarp(); /* every lane is done with this stage and the scratch before they are refilled */
+        const PairPrelude pp = pair_prelude(a, stages + (it % STAGES) * a.stage2_bytes, ring[0], lane);
 #pragma unroll
-        for (int sl = 0; sl < 4; ++sl) {
-            const uint32_t af[4] = {regs[4 * sl], regs[4 * sl + 1], regs[4 * sl + 2], regs[4 * sl + 3]};
-            if (PRE == 1) {
-                uint32_t one[1][NT][2];
-                if (sl == 0) load_b_tile<NT, 0, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
-                if (sl == 1) load_b_tile<NT, 1, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
-                if (sl == 2) load_b_tile<NT, 2, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
-                if (sl == 3) load_b_tile<NT, 3, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
+        for (int h = 0; h < 2; ++h) {
+            uint32_t regs[16];
+            if (h == 0) decode_pair_strip<0>(pp, lane, lc, lut, scratch, regs);
+            else decode_pair_strip<1>(pp, lane, lc, lut, scratch, regs);
 #pragma unroll
-                for (int nb = 0; nb < NT; ++nb) {
-                    bfr[0][nb][0] = one[0][nb][0];
-                    bfr[0][nb][1] = one[0][nb][1];
+            for (int sl = 0; sl < 4; ++sl) {
+                const uint32_t af[4] = {regs[4 * sl], regs[4 * sl + 1], regs[4 * sl + 2], regs[4 * sl + 3]};
+                if (PRE == 1) {
+                    uint32_t one[1][NT][2];
+                    if (sl == 0) load_b_tile<NT, 0, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
+                    if (sl == 1) load_b_tile<NT, 1, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
+                    if (sl == 2) load_b_tile<NT, 2, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
+                    if (sl == 3) load_b_tile<NT, 3, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
+#pragma unroll
+                    for (int nb = 0; nb < NT; ++nb) {
+                        bfr[0][nb][0] = one[0][nb][0];
+                        bfr[0][nb][1] = one[0][nb][1];
+                    }
                 }
-            }
 #pragma unroll
-            for (int nb = 0; nb < NT; ++nb)
-                mma_bf16_16816(acc[nb], af, bfr[PRE == 4 ? sl : 0][nb][0], bfr[PRE == 4 ? sl : 0][nb][1]);
+                for (int nb = 0; nb < NT; ++nb)
+                    mma_bf16_16816(acc[h][nb], af, bfr[PRE == 4 ? sl : 0][nb][0], bfr[PRE == 4 ? sl : 0][nb][1]);
+            }
         }
 #pragma unroll
         for (int i = 0; i < STAGES - 1; ++i) ring[i] = ring[i + 1];
@@ -178,22 +186,24 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays
     /* Epilogue: C fragment c0,c1 at (m = 16*strip + lane/4, n = 2*(lane%4) + {0,1}), c2,c3 at m+8. */
     const uint64_t m_rows = a.rows;
 #pragma unroll
-    for (int nb = 0; nb < NT; ++nb) {
+    for (int h = 0; h < 2; ++h)
 #pragma unroll
-        for (int r = 0; r < 4; ++r) {
-            const uint64_t m = (uint64_t)strip * 16 + (lane >> 2) + (r >= 2 ? 8 : 0);
-            const uint64_t n = n_base + 8 * nb + 2 * (lane & 3) + (r & 1);
-            if (m >= m_rows || n >= n_rows) continue;
-            const uint64_t idx = n * m_rows + m;
-            const float v = acc[nb][r];
-            if (split_k == 1) {
-                if (y) y[idx] = bf16_rne(v);
-                if (y_f32) y_f32[idx] = f32_bits(v);
-            } else {
-                ws[(uint64_t)s * n_rows * m_rows + idx] = v;
+        for (int nb = 0; nb < NT; ++nb) {
+#pragma unroll
+            for (int r = 0; r < 4; ++r) {
+                const uint64_t m = (uint64_t)(2 * pair + h) * 16 + (lane >> 2) + (r >= 2 ? 8 : 0);
+                const uint64_t n = n_base + 8 * nb + 2 * (lane & 3) + (r & 1);
+                if (m >= m_rows || n >= n_rows) continue;
+                const uint64_t idx = n * m_rows + m;
+                const float v = acc[h][nb][r];
+                if (split_k == 1) {
+                    if (y) y[idx] = bf16_rne(v);
+                    if (y_f32) y_f32[idx] = f32_bits(v);
+                } else {
+                    ws[(uint64_t)s * n_rows * m_rows + idx] = v;
+                }
             }
         }
-    }
 }
 
 /** mma-semantics 6.3: r = p0; r = r + p1; ... in increasing split order, binary32 RNE adds. */
@@ -211,13 +221,13 @@ __global__ void splitk_reduce_kernel(const float *__restrict__ ws, uint64_t coun
 template <int NT, int STAGES>
 static cudaError_t launch_nt(const TcaDevArrays &a, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
                              uint32_t *y_f32, float *ws, cudaStream_t stream) {
-    const size_t smem = kLutBytes + (size_t)kWarps * warp_smem_bytes<STAGES>(a.stage_bytes);
+    const size_t smem = kLutBytes + (size_t)kWarps * warp_smem_bytes<STAGES>(a.stage2_bytes);
     cudaError_t e =
         cudaFuncSetAttribute(zipgemm_kernel<NT, STAGES>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
     if (e != cudaSuccess) return e;
     const uint64_t nz = (n + 8 * NT - 1) / (8 * NT);
     if (nz > 65535) return cudaErrorInvalidConfiguration;
-    dim3 grid((a.strips + kWarps - 1) / kWarps, split_k, (unsigned)nz);
+    dim3 grid((a.strips / 2 + kWarps - 1) / kWarps, split_k, (unsigned)nz);
     zipgemm_kernel<NT, STAGES><<<grid, kWarps * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, ws);
     e = cudaGetLastError();
     if (e != cudaSuccess || split_k == 1) return e;

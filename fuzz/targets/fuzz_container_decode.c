@@ -9,9 +9,10 @@
  *     (safetensors 4), with and without force;
  *   - an accepted compressed file: per-entry CRC and decode give FORMAT/CONTAINER codes only;
  *     decompression succeeds exactly when every entry decodes, its output has the announced size,
- *     parses as safetensors again, carries the stored original header verbatim, and holds each
- *     entry's decoded bytes at its original offsets; each decoded compressed tensor re-encodes,
- *     with the stored window, to the identical arrays (the encoding is canonical: spec 11);
+ *     parses as safetensors again with the declared names, dtypes and shapes, carries the stored
+ *     original header verbatim, and holds each entry's decoded bytes at its original offsets;
+ *     each decoded compressed tensor re-encodes, with the stored window, to the identical arrays
+ *     (the encoding is canonical: spec 11);
  *   - an entry whose CRC fails is also decoded past the CRC (its view straight to tca_tbe_decode),
  *     so mutated arrays reach the TBE validator: FORMAT codes only, canonical when accepted. */
 #include <stdlib.h>
@@ -167,7 +168,9 @@ static void compressed_file(const uint8_t *data, size_t size)
         FUZZ_ASSERT(again->n_tensors == r->n_entries);
         for (size_t i = 0; i < r->n_entries; i++) {
             const tca_st_tensor *t = &again->tensors[i];
-            FUZZ_ASSERT(strcmp(t->name, r->entries[i].original->name) == 0);
+            const tca_st_tensor *o = r->entries[i].original;
+            FUZZ_ASSERT(strcmp(t->name, o->name) == 0);
+            FUZZ_ASSERT(t->dtype == o->dtype && t->rank == o->rank && !memcmp(t->shape, o->shape, sizeof t->shape));
             FUZZ_ASSERT(t->end - t->begin == r->entries[i].original->end - r->entries[i].original->begin);
             if (t->end > t->begin) FUZZ_ASSERT(memcmp(t->data, decoded[i], t->end - t->begin) == 0);
         }

@@ -29,8 +29,9 @@ template <int N>
 __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory"); }
 
 /* sm_90: 1-D bulk copies (TMA engine) completing on a per-stage mbarrier. One lane issues five
- * copies per strip instead of every lane issuing 16-byte cp.async. */
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+ * copies per strip instead of every lane issuing 16-byte cp.async. TCA_CUDA_FORCE_CP_ASYNC (CMake
+ * option of the same name) builds the sm_80 cp.async path for sm_90 too, to test it on Hopper. */
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900 && !defined(TCA_CUDA_FORCE_CP_ASYNC)
 #define TCA_BULK_COPY 1
 #else
 #define TCA_BULK_COPY 0

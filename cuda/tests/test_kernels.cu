@@ -141,13 +141,14 @@ struct GemmFixture {
     tca_cuda_matrix *dm;
 };
 
-static void test_gemm(GemmFixture &fx, uint64_t n, uint32_t split, const tca_mma_profile *prof, tca_prng *r) {
+static void test_gemm(GemmFixture &fx, uint64_t n, uint32_t split, uint32_t ref_split, const tca_mma_profile *prof,
+                      tca_prng *r) {
     const uint64_t m = fx.m, k = fx.k;
     std::vector<uint16_t> x(n * k);
     fill_x(x, fx.f, r);
     std::vector<uint16_t> yref(n * m);
     std::vector<uint32_t> fref(n * m);
-    tca_status st = tca_gemm_ref(&fx.mat->view, x.data(), n, prof, split, yref.data(), fref.data());
+    tca_status st = tca_gemm_ref(&fx.mat->view, x.data(), n, prof, ref_split, yref.data(), fref.data());
     if (st != TCA_OK) {
         fprintf(stderr, "tca_gemm_ref failed: %s\n", tca_status_name(st));
         exit(1);
@@ -212,8 +213,13 @@ static void test_gemm_shape(uint64_t m, uint64_t k, Family f, const std::vector<
         for (uint64_t n : ns)
             for (int i = 0; i < 5; ++i) {
                 const bool dup = i == 4 && (t == 1 || t == 2 || t == 3 || t == 5);
-                if (splits[i] <= t && !dup) test_gemm(fx, n, splits[i], prof, r);
+                if (splits[i] <= t && !dup) test_gemm(fx, n, splits[i], splits[i], prof, r);
             }
+        /* split_k = 0 selects automatically: the result must equal the reference at that S. */
+        const uint64_t n_auto = ns.back();
+        const uint32_t s_auto = tca_cuda_gemm_auto_split(fx.dm, n_auto);
+        EXPECT(s_auto >= 1 && s_auto <= t, "auto split %u outside 1..%u", s_auto, t);
+        test_gemm(fx, n_auto, 0, s_auto, prof, r);
         EXPECT(tca_cuda_matrix_check(fx.dm) == TCA_OK, "device error word set");
         tca_cuda_matrix_free(fx.dm);
     }

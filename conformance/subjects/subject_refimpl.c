@@ -5,7 +5,8 @@
  * vectors tell a conforming implementation from a defective one; they are never shipped as
  * anything else.
  *
- * Profile: the init argument, else the environment variable TCA_SUBJECT_PROFILE, else sm90. */
+ * Profile: the init argument, else the environment variable TCA_SUBJECT_PROFILE, else sm90.
+ * TCA_SUBJECT_CAPS, when set, masks the declared capabilities (for the suite's own tests). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,10 @@ int tca_subject_get_info(void *vc, tca_subject_info *info)
     info->platform = "cpu (tca reference emulator)";
     info->caps = TCA_SUBJECT_CAP_DECOMPRESS | TCA_SUBJECT_CAP_VALIDATE | TCA_SUBJECT_CAP_GEMM |
                  TCA_SUBJECT_CAP_GEMM_F32 | TCA_SUBJECT_CAP_MMA | TCA_SUBJECT_CAP_CONTAINER;
+    /* TCA_SUBJECT_CAPS (hex or decimal) masks the capabilities: the suite's own tests use it to
+     * check that undeclared capabilities are skipped, never passed */
+    const char *mask = getenv("TCA_SUBJECT_CAPS");
+    if (mask && *mask) info->caps &= (uint32_t)strtoul(mask, NULL, 0);
     info->layouts = TCA_SUBJECT_LAYOUT_V1;
     info->mma_ops = 0x3Fu; /* all six ops */
     info->max_split_k = UINT32_MAX;

@@ -34,3 +34,25 @@ read -r p1 _ f1 _ s1 _ <<< "$summary"
 grep -q 'profile sm86,' "$out/refimpl-sm86.log" || fail "profile from TCA_SUBJECT_PROFILE not used"
 grep -q '<skipped message="profile sm90 not claimed by the subject"' "$out/refimpl-sm86.xml" || fail "skips in JUnit"
 echo "refimpl: $p passed on all profiles; single-profile run: $p1 passed, $s1 skipped"
+
+# Undeclared capabilities: decompress only. GEMM and MMA tests are skipped, not passed, and a
+# claim cannot hold on skips.
+TCA_SUBJECT_CAPS=0x3 "$conform" "$subj" --vectors "$vec" --level quick --profile sm90 \
+  --mustpass "$src/mustpass.txt" > "$out/refimpl-caps.log" 2>&1
+rc=$?
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out/refimpl-caps.log") || fail "no summary"
+read -r p2 _ f2 _ s2 _ <<< "$summary"
+[ $rc = 1 ] && [ "$f2" = 0 ] && [ $((p2 + s2)) = "$p" ] || fail "caps run: exit $rc, $summary"
+grep -q 'NOT CONFORMANT' "$out/refimpl-caps.log" || fail "a claim held on skipped tests"
+[ "$(grep -c '^pass\|^FAIL' "$out/refimpl-caps.log")" = 0 ] || fail "unexpected lines"
+echo "capabilities masked: $p2 passed (format), $s2 skipped, claim refused"
+
+# Corrupted vectors are refused (exit 2), never run.
+bad=$out/vectors-corrupt
+rm -rf "$bad" && cp -r "$vec" "$bad" || exit 2
+printf 'x' >> "$bad/v1/format/valid.tv"
+"$conform" "$subj" --vectors "$bad" --level quick > "$out/refimpl-corrupt.log" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q 'does not match SHA256SUMS' "$out/refimpl-corrupt.log" || fail "corrupt vectors: exit $rc"
+rm -rf "$bad"
+echo "corrupted corpus refused"

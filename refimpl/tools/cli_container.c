@@ -96,7 +96,9 @@ void cli_print_compress_summary(FILE *out, const tca_ckpt_plan *p, const cli_com
         const tca_ckpt_item *it = &p->items[i];
         const tca_st_tensor *t = &p->in->tensors[it->tensor];
         char bpw[16] = "-";
-        const char *how = it->action == TCA_CKPT_COMPRESS ? "TCA-TBE" : tca_ckpt_action_reason(it->action);
+        const char *how = it->action != TCA_CKPT_COMPRESS ? tca_ckpt_action_reason(it->action)
+                          : it->layout == TCA_LAYOUT_F ? "TCA-TBE layout F"
+                                                       : "TCA-TBE";
         char howbuf[40];
         if (it->action != TCA_CKPT_COMPRESS) {
             snprintf(howbuf, sizeof howbuf, "as is (%s)", how);
@@ -127,6 +129,12 @@ void cli_print_compress_summary(FILE *out, const tca_ckpt_plan *p, const cli_com
 int cli_compress_file(const char *cmd, const char *in_path, const char *out_path, unsigned threads, int force,
                       int low_memory, int summary, cli_compress_result *res)
 {
+    return cli_compress_file_layout(cmd, in_path, out_path, threads, force, low_memory, TCA_LAYOUT_V1, summary, res);
+}
+
+int cli_compress_file_layout(const char *cmd, const char *in_path, const char *out_path, unsigned threads, int force,
+                             int low_memory, tca_layout layout, int summary, cli_compress_result *res)
+{
     double t0 = cli_now();
     cli_input in;
     int rc = cli_input_open(cmd, in_path, &in);
@@ -148,6 +156,7 @@ int cli_compress_file(const char *cmd, const char *in_path, const char *out_path
         goto done;
     }
     p->low_memory = low_memory;
+    p->layout = layout;
     size_t failed = 0;
     st = cli_encode_all(p, threads, &failed);
     if (st != TCA_OK) {

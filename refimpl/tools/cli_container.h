@@ -22,6 +22,9 @@ void cli_print_compress_summary(FILE *out, const tca_ckpt_plan *p, const cli_com
  *  table to stdout. */
 int cli_compress_file(const char *cmd, const char *in_path, const char *out_path, unsigned threads, int force,
                       int low_memory, int summary, cli_compress_result *res);
+/** The same with the layout of the compressed tensors (TCA_LAYOUT_V1 or TCA_LAYOUT_F, spec 8). */
+int cli_compress_file_layout(const char *cmd, const char *in_path, const char *out_path, unsigned threads, int force,
+                             int low_memory, tca_layout layout, int summary, cli_compress_result *res);
 /** Report a failed tca_ckpt_open of path (data/size its bytes): names a plain safetensors file as
  *  such. Returns the exit code. */
 int cli_ckpt_open_fail(const char *cmd, const char *path, const uint8_t *data, size_t size, tca_status st);

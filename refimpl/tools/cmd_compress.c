@@ -7,13 +7,15 @@
 
 const char tca_cmd_compress_summary[] = "compress the 2-D BF16 tensors of a safetensors file with TCA-TBE";
 
-static const char usage[] = "tca compress IN.safetensors OUT.safetensors [--threads N] [--force] [--low-memory]";
+static const char usage[] =
+    "tca compress IN.safetensors OUT.safetensors [--threads N] [--force] [--low-memory] [--layout v1|f]";
 
 int tca_cmd_compress(int argc, char **argv);
 int tca_cmd_compress(int argc, char **argv)
 {
     const char *paths[2] = {NULL, NULL};
     int npaths = 0, force = 0, low_memory = 0;
+    tca_layout layout = TCA_LAYOUT_V1;
     unsigned long threads = cli_cpu_count();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -27,6 +29,8 @@ int tca_cmd_compress(int argc, char **argv)
                    "  --low-memory keep only sizes and CRCs of the encodings and encode each tensor again\n"
                    "               when writing: memory for a few tensors instead of the whole output,\n"
                    "               about twice the time; the output is identical\n"
+                   "  --layout L   v1 (default: seven arrays per tensor, spec/tca-tbe-format.md 6) or f\n"
+                   "               (layout F, three arrays per tensor, spec 8: fixed positions for GPU decoding)\n"
                    "Exit codes: 0 ok, 1 corrupt input, 2 usage or I/O error.\n",
                    usage);
             return 0;
@@ -34,6 +38,15 @@ int tca_cmd_compress(int argc, char **argv)
             force = 1;
         } else if (!strcmp(a, "--low-memory")) {
             low_memory = 1;
+        } else if (!strcmp(a, "--layout")) {
+            if (i + 1 >= argc) return cli_usage(argv[0], usage, "--layout needs v1 or f");
+            const char *l = argv[++i];
+            if (!strcmp(l, "f") || !strcmp(l, "F"))
+                layout = TCA_LAYOUT_F;
+            else if (!strcmp(l, "v1"))
+                layout = TCA_LAYOUT_V1;
+            else
+                return cli_usage(argv[0], usage, "unknown layout '%s' (v1 or f)", l);
         } else if (!strcmp(a, "--threads")) {
             if (i + 1 >= argc || !cli_parse_uint(argv[i + 1], 1024, &threads))
                 return cli_usage(argv[0], usage, "--threads needs a number in 1..1024");
@@ -46,5 +59,5 @@ int tca_cmd_compress(int argc, char **argv)
         }
     }
     if (npaths != 2) return cli_usage(argv[0], usage, "needs an input and an output file");
-    return cli_compress_file(argv[0], paths[0], paths[1], (unsigned)threads, force, low_memory, 1, NULL);
+    return cli_compress_file_layout(argv[0], paths[0], paths[1], (unsigned)threads, force, low_memory, layout, 1, NULL);
 }

@@ -160,14 +160,32 @@ int tca_cmd_info(int argc, char **argv)
             w[k] = (uint16_t)(p[0] | (p[1] << 8));
         }
         tca_tbe_stats s;
-        if (st == TCA_OK) st = tca_tbe_stats_of(&e->view, w, &s);
+        int is_f = e->layout == TCA_LAYOUT_F;
+        unsigned base = is_f ? e->f_view.hdr.base : e->view.hdr.base;
+        if (st == TCA_OK && is_f) {
+            /* layout F (spec 8): the same codes and values as v1 (8.9), so the in-window count and
+             * entropy come from the transcoded view; the size is F's own arrays */
+            tca_tbe_matrix *v1 = NULL;
+            tca_tbe_f_sizes fs;
+            st = tca_tbe_f_to_v1(&e->f_view, NULL, &v1);
+            if (st == TCA_OK) st = tca_tbe_stats_of(&v1->view, w, &s);
+            if (st == TCA_OK) st = tca_tbe_f_sizes_of(&e->f_view.hdr, &fs);
+            if (st == TCA_OK) {
+                s.encoded_bytes = (uint64_t)fs.strips + fs.exceptions + fs.offsets;
+                s.bits_per_weight = 8.0 * (double)s.encoded_bytes / (double)s.elements;
+            }
+            tca_tbe_matrix_free(v1);
+        } else if (st == TCA_OK) {
+            st = tca_tbe_stats_of(&e->view, w, &s);
+        }
         if (st != TCA_OK) {
             json_decref(o);
             json_decref(ts);
             rc = cli_fail(argv[0], path, st, "tensor %s", t->name);
             goto done;
         }
-        unsigned w0 = e->view.hdr.base + 1u;
+        unsigned w0 = base + 1u;
+        const char *layout_name = is_f ? "F" : "v1";
         double frac = s.elements ? (double)s.in_window / (double)s.elements : 0;
         n_comp++;
         comp_elems += s.elements;
@@ -175,12 +193,12 @@ int tca_cmd_info(int argc, char **argv)
         comp_in += s.in_window;
         ent_sum += s.exponent_entropy_bits * (double)s.elements;
         json_object_set_new(o, "stored", json_string("TCA-TBE"));
-        json_object_set_new(o, "layout", json_string("v1"));
+        json_object_set_new(o, "layout", json_string(layout_name));
         json_t *win = json_array();
         json_array_append_new(win, json_integer(w0));
         json_array_append_new(win, json_integer(w0 + 6));
         json_object_set_new(o, "window", win);
-        json_object_set_new(o, "base", json_integer(e->view.hdr.base));
+        json_object_set_new(o, "base", json_integer(base));
         json_object_set_new(o, "in_window_fraction", json_real(frac));
         json_object_set_new(o, "bits_per_weight", json_real(s.bits_per_weight));
         json_object_set_new(o, "ratio", json_real(s.bits_per_weight > 0 ? 16.0 / s.bits_per_weight : 0));
@@ -191,7 +209,7 @@ int tca_cmd_info(int argc, char **argv)
             char win_s[24];
             snprintf(win_s, sizeof win_s, "[%u, %u]", w0, w0 + 6);
             printf("%-*s %-16s %-6s %-11s %4u %8.2f%% %6.2f %5.3fx %7.2f\n", nw, t->name,
-                   cli_shape(t->rank, t->shape, sh, sizeof sh), "v1", win_s, (unsigned)e->view.hdr.base, 100 * frac,
+                   cli_shape(t->rank, t->shape, sh, sizeof sh), layout_name, win_s, base, 100 * frac,
                    s.bits_per_weight, s.bits_per_weight > 0 ? 16.0 / s.bits_per_weight : 0.0, s.exponent_entropy_bits);
         }
     }

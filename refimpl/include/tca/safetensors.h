@@ -17,6 +17,7 @@
 #include "tca/alloc.h"
 #include "tca/status.h"
 #include "tca/tbe.h"
+#include "tca/tbe_f.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -139,7 +140,9 @@ tca_status tca_st_builder_finish(tca_st_builder *b, uint8_t **prefix, size_t *pr
 
 #define TCA_CKPT_FORMAT "TCA-TBE"
 #define TCA_CKPT_FORMAT_VERSION "1.0"
+#define TCA_CKPT_FORMAT_VERSION_F "1.1" /* written when a tensor uses layout F (safetensors 3.2) */
 #define TCA_CKPT_ARRAYS 7
+#define TCA_CKPT_F_ARRAYS 3              /* layout F: strips, exceptions, exception_offsets */
 
 /** The seven arrays of a compressed tensor, in their header order (safetensors 3.1). */
 typedef enum tca_ckpt_array {
@@ -153,6 +156,8 @@ typedef enum tca_ckpt_array {
 } tca_ckpt_array;
 /** Suffix without the leading ".tca." ("bitmap1", ..., "full"). */
 const char *tca_ckpt_array_name(tca_ckpt_array a);
+/** Layout F array k (0..2) suffix: "strips", "exceptions", "exception_offsets" (safetensors 3.1). */
+const char *tca_ckpt_f_array_name(unsigned k);
 
 /** What the compressor does with one input tensor (safetensors 5). */
 typedef enum tca_ckpt_action {
@@ -176,6 +181,11 @@ typedef struct tca_ckpt_item {
     uint64_t original_bytes;    /* the input tensor's bytes */
     uint64_t stored_bytes;      /* bytes in the output data region (seven arrays or original) */
     uint32_t crc[TCA_CKPT_ARRAYS];  /* compressed: per array; pass-through: crc[0] of the bytes */
+    /* layout F (plan->layout == TCA_LAYOUT_F): the encoding replaces matrix/hdr, its three
+     * arrays' CRCs are crc[0..2] */
+    tca_layout layout;
+    tca_tbe_f_matrix *f_matrix;
+    tca_tbe_f_header f_hdr;
 } tca_ckpt_item;
 
 typedef struct tca_ckpt_plan {
@@ -187,6 +197,8 @@ typedef struct tca_ckpt_plan {
     size_t n_items;             /* = in->n_tensors, same order */
     tca_ckpt_item *items;
     const tca_allocator *alloc;
+    tca_layout layout;          /* TCA_LAYOUT_V1 (default) or TCA_LAYOUT_F: the layout of every
+                                   compressed tensor (spec 8). Set before encoding. */
 } tca_ckpt_plan;
 
 /** Check the input for reserved names (safetensors 3.4: ERROR_CONTAINER_NAME) and decide the
@@ -214,6 +226,10 @@ typedef struct tca_ckpt_entry {
     uint32_t crc[TCA_CKPT_ARRAYS];  /* compressed: the CRC-32C values from the metadata */
     tca_tbe_view view;              /* compressed: header fields from the metadata, arrays into
                                        the container */
+    tca_layout layout;              /* compressed: the metadata's layout; for TCA_LAYOUT_F the
+                                       arrays are arrays[0..2], the CRCs crc[0..2] and the
+                                       encoding f_view (view is unused) */
+    tca_tbe_f_view f_view;
 } tca_ckpt_entry;
 
 typedef struct tca_ckpt_reader {

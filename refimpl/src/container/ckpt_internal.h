@@ -38,9 +38,22 @@ static inline size_t tca__ckpt_array_size(const tca_tbe_sizes *s, tca_ckpt_array
 /* dtype, rank and shape of array a for geometry g and header h (safetensors 3.1). */
 void tca__ckpt_array_shape(const tca_tbe_geometry *g, const tca_tbe_header *h, tca_ckpt_array a,
                            tca_st_dtype *dtype, unsigned *rank, uint64_t shape[2]);
+/* Layout F arrays (safetensors 3.1): pointer, size and dtype/rank/shape of array k (0 strips,
+ * 1 exceptions, 2 exception_offsets). */
+static inline const uint8_t *tca__ckpt_f_array_ptr(const tca_tbe_f_view *v, unsigned k)
+{
+    return k == 0 ? v->strips : k == 1 ? v->exceptions : v->exception_offsets;
+}
+static inline size_t tca__ckpt_f_array_size(const tca_tbe_f_sizes *s, unsigned k)
+{
+    return k == 0 ? s->strips : k == 1 ? s->exceptions : s->offsets;
+}
+void tca__ckpt_f_array_shape(const tca_tbe_geometry *g, const tca_tbe_f_header *h, unsigned k, tca_st_dtype *dtype,
+                             unsigned *rank, uint64_t shape[2]);
 /* safetensors 3.3: fold one metadata entry into the metadata CRC: key bytes, 0x00, value
  * bytes, 0x00 (start with crc = 0). */
 uint32_t tca__ckpt_meta_crc_update(uint32_t crc, const char *key, const char *value, size_t value_len);
-/* 1 if name ends with ".tca.<array>" for one of the seven arrays (safetensors 3.4). */
+/* 1 if name ends with ".tca.<array>" for one of the seven v1 or three layout F arrays
+ * (safetensors 3.4). */
 int tca__ckpt_reserved_name(const char *name);
 #endif

@@ -11,6 +11,12 @@ const char *tca_ckpt_array_name(tca_ckpt_array a)
     return (unsigned)a < TCA_CKPT_ARRAYS ? names[a] : "?";
 }
 
+const char *tca_ckpt_f_array_name(unsigned k)
+{
+    static const char *const names[TCA_CKPT_F_ARRAYS] = {"strips", "exceptions", "exception_offsets"};
+    return k < TCA_CKPT_F_ARRAYS ? names[k] : "?";
+}
+
 const char *tca_ckpt_action_reason(tca_ckpt_action a)
 {
     switch (a) {
@@ -60,11 +66,31 @@ void tca__ckpt_array_shape(const tca_tbe_geometry *g, const tca_tbe_header *h, t
     }
 }
 
+void tca__ckpt_f_array_shape(const tca_tbe_geometry *g, const tca_tbe_f_header *h, unsigned k, tca_st_dtype *dtype,
+                             unsigned *rank, uint64_t shape[2])
+{
+    if (k == 0) { /* spec 8.2: one 1408-byte record per strip */
+        *dtype = TCA_ST_U8;
+        *rank = 2;
+        shape[0] = g->n_median;
+        shape[1] = TCA_TBE_F_STRIP_BYTES;
+    } else if (k == 1) { /* spec 8.5 */
+        *dtype = TCA_ST_U8;
+        *rank = 1;
+        shape[0] = h->exception_len;
+    } else { /* spec 8.6 */
+        *dtype = TCA_ST_U64;
+        *rank = 1;
+        shape[0] = g->n_median + 1;
+    }
+}
+
 int tca__ckpt_reserved_name(const char *name)
 {
     size_t n = strlen(name);
-    for (unsigned a = 0; a < TCA_CKPT_ARRAYS; a++) {
-        const char *s = tca_ckpt_array_name((tca_ckpt_array)a);
+    for (unsigned a = 0; a < TCA_CKPT_ARRAYS + TCA_CKPT_F_ARRAYS; a++) {
+        const char *s = a < TCA_CKPT_ARRAYS ? tca_ckpt_array_name((tca_ckpt_array)a)
+                                            : tca_ckpt_f_array_name(a - TCA_CKPT_ARRAYS);
         size_t k = strlen(s);
         if (n >= k + 5 && !memcmp(name + n - k - 5, ".tca.", 5) && !memcmp(name + n - k, s, k)) return 1;
     }

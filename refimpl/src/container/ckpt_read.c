@@ -58,7 +58,29 @@ static int parse_crc_value(const json_t *v, uint32_t *out)
 }
 static int parse_crc(json_t *crc, const char *key, uint32_t *out) { return parse_crc_value(json_object_get(crc, key), out); }
 
-/* Parse tca.tensor.NAME (safetensors 3.2) into e->view.hdr and e->crc. */
+/* The layout F fields of tca.tensor.NAME (safetensors 3.2) into e->f_view.hdr and e->crc[0..2]. */
+static int parse_tensor_meta_f(json_t *o, tca_ckpt_entry *e, const uint64_t shape[2])
+{
+    tca_tbe_f_header *h = &e->f_view.hdr;
+    memset(h, 0, sizeof *h);
+    h->rows = shape[0];
+    h->cols = shape[1];
+    uint64_t base, mx;
+    /* base and the counts are checked against spec 8.8 by tca_tbe_f_validate */
+    if (!get_u64(o, "base", 255, &base) || !get_u64(o, "max_exceptions", UINT32_MAX, &mx) ||
+        !get_u64(o, "exception_len", UINT64_MAX, &h->exception_len))
+        return 0;
+    h->base = (uint8_t)base;
+    h->max_exceptions = (uint32_t)mx;
+    json_t *crc = json_object_get(o, "crc32c");
+    if (!json_is_object(crc)) return 0;
+    for (unsigned k = 0; k < TCA_CKPT_F_ARRAYS; k++)
+        if (!parse_crc(crc, tca_ckpt_f_array_name(k), &e->crc[k])) return 0;
+    e->layout = TCA_LAYOUT_F;
+    return 1;
+}
+
+/* Parse tca.tensor.NAME (safetensors 3.2) into e->view.hdr (or e->f_view.hdr) and e->crc. */
 static tca_status parse_tensor_meta(const char *text, size_t len, tca_ckpt_entry *e, uint64_t shape[2])
 {
     json_error_t err;
@@ -66,8 +88,10 @@ static tca_status parse_tensor_meta(const char *text, size_t len, tca_ckpt_entry
     tca_status st = TCA_ERROR_CONTAINER_METADATA;
     if (!json_is_object(o)) goto done;
     json_t *layout = json_object_get(o, "layout");
-    /* safetensors 3.2: container version 1 carries layout v1 only */
-    if (!json_is_string(layout) || strcmp(json_string_value(layout), "v1")) goto done;
+    /* safetensors 3.2: layout "v1" or (container 1.1) "F" */
+    if (!json_is_string(layout)) goto done;
+    int is_f = !strcmp(json_string_value(layout), "F");
+    if (!is_f && strcmp(json_string_value(layout), "v1")) goto done;
     json_t *sh = json_object_get(o, "shape");
     if (!json_is_array(sh) || json_array_size(sh) != 2) goto done;
     for (size_t d = 0; d < 2; d++) {
@@ -75,6 +99,11 @@ static tca_status parse_tensor_meta(const char *text, size_t len, tca_ckpt_entry
         if (!json_is_integer(v) || json_integer_value(v) < 0) goto done;
         shape[d] = (uint64_t)json_integer_value(v);
     }
+    if (is_f) {
+        if (parse_tensor_meta_f(o, e, shape)) st = TCA_OK;
+        goto done;
+    }
+    e->layout = TCA_LAYOUT_V1;
     tca_tbe_header *h = &e->view.hdr;
     memset(h, 0, sizeof *h);
     h->layout = TCA_LAYOUT_V1;
@@ -100,10 +129,45 @@ done:
     return st;
 }
 
+/* Find the three arrays of a layout F entry and point its f_view into them (safetensors 3.1). */
+static tca_status bind_arrays_f(const tca_st_file *c, tca_ckpt_entry *e, unsigned char *claimed, char *name,
+                                size_t nlen, const tca_tbe_geometry *g)
+{
+    for (unsigned k = 0; k < TCA_CKPT_F_ARRAYS; k++) {
+        snprintf(name, nlen, "%s.tca.%s", e->original->name, tca_ckpt_f_array_name(k));
+        long i = tca_st_find(c, name);
+        if (i < 0 || claimed[i]) return TCA_ERROR_CONTAINER_METADATA;
+        const tca_st_tensor *t = &c->tensors[i];
+        tca_st_dtype dt;
+        unsigned rank;
+        uint64_t shape[2];
+        tca__ckpt_f_array_shape(g, &e->f_view.hdr, k, &dt, &rank, shape);
+        /* safetensors 3.1: each array has exactly the dtype and shape its metadata implies */
+        if (t->dtype != dt || t->rank != rank || t->shape[0] != shape[0] || (rank == 2 && t->shape[1] != shape[1]))
+            return TCA_ERROR_CONTAINER_METADATA;
+        claimed[i] = 1;
+        e->arrays[k] = t;
+    }
+    e->f_view.strips = e->arrays[0]->data;
+    e->f_view.exceptions = e->arrays[1]->data;
+    e->f_view.exception_offsets = e->arrays[2]->data;
+    return TCA_OK;
+}
+
 /* Find the seven arrays of compressed entry e and point its view into them (safetensors 3.1). */
 static tca_status bind_arrays(const tca_st_file *c, tca_ckpt_entry *e, unsigned char *claimed, const tca_allocator *alloc)
 {
     tca_tbe_geometry g;
+    if (e->layout == TCA_LAYOUT_F) {
+        if (tca_tbe_geometry_of(e->f_view.hdr.rows, e->f_view.hdr.cols, &g) != TCA_OK)
+            return TCA_ERROR_CONTAINER_METADATA;
+        size_t nlen = strlen(e->original->name) + 32;
+        char *name = (char *)tca_alloc(alloc, nlen);
+        if (!name) return TCA_ERROR_ALLOC;
+        tca_status st = bind_arrays_f(c, e, claimed, name, nlen, &g);
+        tca_free(alloc, name);
+        return st;
+    }
     /* safetensors 3.2: the shape must be a valid TCA-TBE shape */
     if (tca_tbe_geometry_of(e->view.hdr.rows, e->view.hdr.cols, &g) != TCA_OK) return TCA_ERROR_CONTAINER_METADATA;
     size_t nlen = strlen(e->original->name) + 32;
@@ -311,7 +375,8 @@ tca_status tca_ckpt_check_crc(const tca_ckpt_reader *r, size_t i, tca_ckpt_array
         }
         return TCA_OK;
     }
-    for (unsigned a = 0; a < TCA_CKPT_ARRAYS; a++) {
+    unsigned n_arrays = e->layout == TCA_LAYOUT_F ? TCA_CKPT_F_ARRAYS : TCA_CKPT_ARRAYS;
+    for (unsigned a = 0; a < n_arrays; a++) {
         const tca_st_tensor *t = e->arrays[a];
         /* safetensors 3.3: the CRC-32C of each array's bytes equals the stored value */
         if (tca_crc32c(t->data, (size_t)(t->end - t->begin)) != e->crc[a]) {
@@ -339,7 +404,8 @@ tca_status tca_ckpt_decode_entry(const tca_ckpt_reader *r, size_t i, uint8_t *ds
     if (n > SIZE_MAX / sizeof(uint16_t)) return TCA_ERROR_ALLOC; /* not addressable here */
     uint16_t *w = (uint16_t *)tca_alloc_array(r->alloc, (size_t)n, sizeof(uint16_t));
     if (!w) return TCA_ERROR_ALLOC;
-    st = tca_tbe_decode(&e->view, w, n); /* validates first (spec 7.1) */
+    /* validates first (spec 7.1, 8.8) */
+    st = e->layout == TCA_LAYOUT_F ? tca_tbe_f_decode(&e->f_view, w, n) : tca_tbe_decode(&e->view, w, n);
     if (st == TCA_OK)
         for (size_t k = 0; k < (size_t)n; k++) tca__st16(dst + 2 * k, w[k]);
     tca_free(r->alloc, w);

@@ -34,6 +34,37 @@ grep -q "ERROR_FORMAT_CONTENT_CHECKSUM" "$W/stderr" || fail "no content checksum
 [ ! -e "$W/out.tbe" ] || fail "output written for a corrupt input"
 ls -a "$W" | grep -q tca-tmp && fail "temporary file left behind"
 
+# checkpoints: compress --layout f round-trips byte for byte, info names the layout, and the
+# checkpoint transcoder gives exactly the direct compressor's output in both directions
+in=$W/run/sample.safetensors
+expect_rc 0 "$TCA" compress --layout f "$in" "$W/f.safetensors"
+grep -q "TCA-TBE layout F" "$W/stdout" || fail "compress summary does not name layout F"
+expect_rc 0 "$TCA" decompress "$W/f.safetensors" "$W/fd.safetensors"
+cmp -s "$in" "$W/fd.safetensors" || fail "layout F checkpoint round trip differs"
+expect_rc 0 "$TCA" verify "$W/f.safetensors" --against "$in"
+expect_rc 0 "$TCA" info --json "$W/f.safetensors"
+python3 - "$W/stdout" <<'PY' || fail "info --json: layouts or format_version wrong"
+import json, sys
+d = json.load(open(sys.argv[1]))
+ls = [t["layout"] for t in d["tensors"] if t.get("stored") == "TCA-TBE"]
+sys.exit(0 if ls and all(l == "F" for l in ls) and d["format_version"] == "1.1" else 1)
+PY
+expect_rc 0 "$TCA" compress --low-memory --layout f "$in" "$W/flm.safetensors"
+cmp -s "$W/f.safetensors" "$W/flm.safetensors" || fail "--low-memory --layout f output differs"
+expect_rc 0 "$TCA" transcode --layout f "$ck" "$W/tf.safetensors"
+cmp -s "$W/f.safetensors" "$W/tf.safetensors" || fail "checkpoint v1 -> F differs from compress --layout f"
+expect_rc 0 "$TCA" transcode --layout v1 "$W/f.safetensors" "$W/tv.safetensors"
+cmp -s "$ck" "$W/tv.safetensors" || fail "checkpoint F -> v1 differs from compress"
+# a flipped bit in a layout F array: CRC error, exit 1, nothing written
+cp "$W/f.safetensors" "$W/badf.safetensors"
+off=$(tensor_offset "$W/badf.safetensors" "$t.tca.exceptions")
+flip "$W/badf.safetensors" "$off" 0
+expect_rc 1 "$TCA" decompress "$W/badf.safetensors" "$W/bd.safetensors"
+[ ! -e "$W/bd.safetensors" ] || fail "output written for a corrupt checkpoint"
+expect_rc 1 "$TCA" transcode --layout v1 "$W/badf.safetensors" "$W/bt.safetensors"
+[ ! -e "$W/bt.safetensors" ] || fail "transcode wrote output for a corrupt checkpoint"
+expect_rc 2 "$TCA" compress --layout g "$in" "$W/x.safetensors"
+
 expect_rc 2 "$TCA" transcode "$W/a.f.tbe" "$W/x.tbe"
 expect_rc 2 "$TCA" transcode --layout g "$W/a.f.tbe" "$W/x.tbe"
 expect_rc 2 "$TCA" transcode --layout f "$W/a.f.tbe"

@@ -120,15 +120,17 @@ tca_status tca_cuda_decompress(const tca_cuda_matrix *w, uint16_t *dst, uint64_t
 
 uint32_t tca_cuda_gemm_auto_split(const tca_cuda_matrix *w, uint64_t n) {
     if (!w || n == 0) return 1;
-    /* From the H100 split-K sweep of v4 (docs/kernel-notes.md): the fastest S gives about one
-     * full wave of resident four-warp CTAs (7 per SM at 72 registers), and f32 partial traffic
-     * (8*N*M bytes per split) pays off up to about S = K/(16 N). */
+    /* Two rules, each the better one in the H100 measurements of docs/performance-gpu.md (v4 and
+     * v4b runs): for N <= 8 many short-lived CTAs (about 24 four-warp CTAs per SM over the grid),
+     * with f32 partial traffic (8*N*M bytes per split) capped at K/(40 N) splits; for N >= 16 about
+     * one wave of resident CTAs (7 per SM) with the looser cap K/(16 N), since there the B loads
+     * and MMAs, not the decode ramp, dominate and larger S beyond one wave stopped paying. */
     const uint64_t ctas_m = (w->dev.strips + 7) / 8; /* 4 warps x 2 strips */
     const uint64_t nt = n <= 8 ? 8 : n <= 16 ? 16 : n <= 32 ? 32 : 64;
     const uint64_t ctas_n = (n + nt - 1) / nt;
-    const uint64_t want = (uint64_t)tca_cuda_sm_count() * 7;
+    const uint64_t want = (uint64_t)tca_cuda_sm_count() * (n <= 8 ? 24 : 7);
     uint64_t s = (want + ctas_m * ctas_n - 1) / (ctas_m * ctas_n);
-    uint64_t cap = w->hdr.cols / (16 * n);
+    uint64_t cap = w->hdr.cols / ((n <= 8 ? 40 : 16) * n);
     if (s > cap) s = cap;
     uint64_t smax = w->dev.ktiles / 2;
     if (smax < 1) smax = 1;

@@ -4,7 +4,7 @@
  * 1. Hand-built streams: the header, tables and value streams are written out here from numbers
  *    derived by hand from the spec (and, for the 8 x 8 tile, from the bitmap words and streams
  *    printed in the reference notes, tca-tbe-layout.md section 4.1); the expected decoded values
- *    are the reference tile itself. Then every rule V1..V21 of spec 7.1 is violated one at a time
+ *    are the reference tile itself. Then every rule V1..V22 of spec 7.1 is violated one at a time
  *    and must give its code; a few streams violate two rules and must give the first in spec
  *    order.
  * 2. Differential: random matrices encoded by the fast encoder (src/tbe/) decode identically with
@@ -255,13 +255,20 @@ START_TEST(test_edu_base_248_is_legal)
     hand_ref_tile(&h);
     h.base = 248;
     size_t n;
+    /* The tile's fallback values 0x7FC1 and 0x7F80 (Full[2], Full[3]) have exponent 255, inside
+     * the window 249..255: such a stream is non-canonical (spec 4.4, V22). */
     uint8_t *s = hand_write(&h, 0, &n);
+    tca_ck_assert_status(tca_edu_validate_stream(s, n), TCA_ERROR_FORMAT_NONCANONICAL);
+    free(s);
+    h.full[2] = 0x3F80; /* exponent 127: outside the window */
+    h.full[3] = 0xC000; /* exponent 128 */
+    s = hand_write(&h, 0, &n);
     uint16_t out[64];
     tca_ck_assert_status(tca_edu_decode_stream(s, n, out, 64), TCA_OK);
     tca_ck_assert_bits16(out[1], 0x7CB0);
     tca_ck_assert_bits16(out[8 + 4], 0xFEC7);
     tca_ck_assert_bits16(out[0], 0x0000); /* fallback values do not depend on the base */
-    tca_ck_assert_bits16(out[22], 0x7FC1);
+    tca_ck_assert_bits16(out[22], 0x3F80); /* p = 22 is the third fallback element */
     free(s);
     hand_free(&h);
 }
@@ -556,6 +563,17 @@ START_TEST(test_edu_rules_sections)
     s[n - 1] ^= 0x80; /* the checksum itself */
     tca_ck_assert_status(tca_edu_validate_stream(s, n), TCA_ERROR_FORMAT_CONTENT_CHECKSUM);
     free(s);
+    /* V22 (spec 4.4): a Full value inside the window [116, 122] is non-canonical. h.full[0] is
+     * the tile's first fallback value, 0x0000; give it exponent 116, then 123 (outside). */
+    h.full[0] = (uint16_t)(116u << 7);
+    s = hand_write(&h, 0, &n);
+    tca_ck_assert_status(tca_edu_validate_stream(s, n), TCA_ERROR_FORMAT_NONCANONICAL);
+    free(s);
+    h.full[0] = (uint16_t)(123u << 7);
+    s = hand_write(&h, 0, &n);
+    tca_ck_assert_status(tca_edu_validate_stream(s, n), TCA_OK);
+    free(s);
+    h.full[0] = 0x0000;
     /* without the checksum the same data change is a valid stream with another value */
     h.flags = 0;
     h.sm[5] ^= 0x01;

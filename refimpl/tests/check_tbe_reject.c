@@ -479,6 +479,41 @@ START_TEST(test_tbe_reject_content_checksum)
 }
 END_TEST
 
+/* spec 4.4, V22: a Full value whose exponent lies in the window is non-canonical and rejected,
+ * after the checksum rule; exponents just outside the window (base and base + 8) stay valid. */
+START_TEST(test_tbe_reject_noncanonical)
+{
+    fixture f;
+    make(&f, 1);
+    unsigned base = f.s[24];
+    uint16_t orig = (uint16_t)(f.s[f.full] | f.s[f.full + 1] << 8); /* first fallback, logical */
+    for (unsigned e = base; e <= base + 8; e++) {
+        uint16_t x = (uint16_t)((orig & 0x807Fu) | (e << 7));
+        f.s[f.full] = (uint8_t)x;
+        f.s[f.full + 1] = (uint8_t)(x >> 8);
+        /* stale checksum: V21 is reported first */
+        tca_status expect_stale = x == orig ? TCA_OK : TCA_ERROR_FORMAT_CONTENT_CHECKSUM;
+        tca_ck_assert_status(decode(&f), expect_stale);
+        fix_content_crc(&f);
+        int inside = e >= base + 1 && e <= base + 7;
+        tca_ck_assert_status(decode(&f), inside ? TCA_ERROR_FORMAT_NONCANONICAL : TCA_OK);
+        f.s[f.full] = (uint8_t)orig;
+        f.s[f.full + 1] = (uint8_t)(orig >> 8);
+        fix_content_crc(&f);
+    }
+    /* the last Full value of the section (padding or not) is checked too */
+    size_t last = f.crc - 2;
+    f.s[last + 1] = (uint8_t)((f.s[last + 1] & 0x80) | ((base + 7) >> 1));
+    f.s[last] = (uint8_t)((f.s[last] & 0x7F) | (((base + 7) & 1) << 7));
+    fix_content_crc(&f);
+    tca_status st = decode(&f);
+    ck_assert_msg(st == TCA_ERROR_FORMAT_NONCANONICAL || st == TCA_ERROR_FORMAT_PADDING ||
+                      st == TCA_ERROR_FORMAT_PAD_ELEMENT,
+                  "got %s", tca_status_name(st));
+    unmake(&f);
+}
+END_TEST
+
 /* Random corruption: with the checksum, every change is an error or decodes to the original;
  * without it, never a crash (run under ASan/UBSan). */
 START_TEST(test_tbe_reject_random_flips)
@@ -534,6 +569,7 @@ Suite *tca_tbe_reject_suite(void)
     tcase_add_test(tc, test_tbe_reject_padding);
     tcase_add_test(tc, test_tbe_reject_pad_element);
     tcase_add_test(tc, test_tbe_reject_content_checksum);
+    tcase_add_test(tc, test_tbe_reject_noncanonical);
     tcase_add_test(tc, test_tbe_reject_random_flips);
     suite_add_tcase(s, tc);
     return s;

@@ -14,17 +14,17 @@
 extern "C" {
 #endif
 
-/** Parse, validate (every rule V1..V21 of spec 7.1, in the spec's order) and decode a whole
+/** Parse, validate (every rule V1..V22 of spec 7.1, in the spec's order) and decode a whole
  *  TCA-TBE stream into dst (row-major Rows x Cols).
  *  @return TCA_OK; the TCA_ERROR_FORMAT_* code of the first violated rule of spec 7.1 (dst
  *          untouched); TCA_ERROR_PARAM_NULL; or TCA_ERROR_PARAM_DST_TOO_SMALL when the stream is
  *          valid but dst_elems < Rows * Cols. */
 tca_status tca_edu_decode_stream(const uint8_t *src, size_t size, uint16_t *dst, uint64_t dst_elems);
 
-/** Validate only (spec 7.1, V1..V21); same codes as tca_edu_decode_stream. */
+/** Validate only (spec 7.1, V1..V22); same codes as tca_edu_decode_stream. */
 tca_status tca_edu_validate_stream(const uint8_t *src, size_t size);
 
-/** Validate (spec 7.1: V5, V7..V10 on the header fields, then V13..V21; the array sizes are the
+/** Validate (spec 7.1: V5, V7..V10 on the header fields, then V13..V22; the array sizes are the
  *  caller's business) and decode a view whose arrays are given separately.
  *  @return as tca_edu_decode_stream; TCA_ERROR_FORMAT_LIMIT if an array is larger than size_t. */
 tca_status tca_edu_decode_view(const tca_tbe_view *v, uint16_t *dst, uint64_t dst_elems);

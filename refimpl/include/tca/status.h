@@ -33,6 +33,8 @@ extern "C" {
     X(ERROR_FORMAT_CONTENT_CHECKSUM, 25, "spec 6.9: Content_Checksum mismatch")                 \
     X(ERROR_FORMAT_EXCEPTIONS, 26, "spec 8: layout F exception stream inconsistent")            \
     X(ERROR_FORMAT_LIMIT, 27, "spec 3.5: a count exceeds what this platform can address")       \
+    X(ERROR_FORMAT_NONCANONICAL, 28, "spec 4.4, 7.1 V22: a Full value's exponent lies inside "   \
+                                     "the window (it MUST be coded in window)")                  \
     /* --- malformed safetensors container (spec/tca-safetensors.md) --- */                     \
     X(ERROR_CONTAINER_HEADER, 30, "safetensors 2: header length or JSON malformed")             \
     X(ERROR_CONTAINER_TENSOR, 31, "safetensors 2: tensor entry has a bad dtype, shape or "      \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The educational decoder: spec/tca-tbe-format.md implemented step by step, in the spec's order,
  * for clarity rather than speed. It parses the header itself (spec 3), computes the geometry
- * (spec 2), checks the exact size (spec 6.8), applies the validation rules V1..V21 in the order
+ * (spec 2), checks the exact size (spec 6.8), applies the validation rules V1..V22 in the order
  * of spec 7.1, and decodes every element by the random-access formula of spec 7.2.
  *
  * Independence: nothing here calls refimpl/src/tbe/. Only the tca_tbe_view / tca_tbe_header
@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "common/le.h"
+#include "tca/bf16.h"
 #include "tca/checksum.h"
 #include "tca/edu.h"
 
@@ -247,8 +248,21 @@ static tca_status check_content_checksum(const tca_tbe_view *v, const edu_sizes 
     return TCA_OK;
 }
 
-/* The header rules that still apply to a view (V5, V7..V10), then V13..V21 in the order of
- * spec 7.1: V13, then V14..V18 per global tile, then V19..V21. */
+/* V22 (spec 4.4): a value stored in Full is a fallback element, so its exponent field lies outside
+ * the window [w0, w0 + 6]; otherwise the element should have had code e - base. */
+static tca_status check_fallbacks_canonical(const tca_tbe_view *v)
+{
+    unsigned w0 = (unsigned)v->hdr.base + 1;
+    for (uint64_t i = 0; i < v->hdr.full_len; i++) {
+        uint16_t x = tca__le16(v->full + 2 * i);
+        unsigned e = TCA_BF16_EXP(x);
+        if (e >= w0 && e <= w0 + 6) return TCA_ERROR_FORMAT_NONCANONICAL;
+    }
+    return TCA_OK;
+}
+
+/* The header rules that still apply to a view (V5, V7..V10), then V13..V22 in the order of
+ * spec 7.1: V13, then V14..V18 per global tile, then V19..V22. */
 static tca_status edu_validate_view_geo(const tca_tbe_view *v, edu_geometry *geo)
 {
     tca_status st;
@@ -290,7 +304,8 @@ static tca_status edu_validate_view_geo(const tca_tbe_view *v, edu_geometry *geo
     if (e_hf != v->hdr.sign_mantissa_len || e_full != v->hdr.full_len) return TCA_ERROR_FORMAT_COUNTS;
     /* V20 (spec 3.7, 6.7): the maxima are exactly the largest padded counts */
     if (v->hdr.max_sign_mantissa != max_sm || v->hdr.max_full != max_full) return TCA_ERROR_FORMAT_MAXIMA;
-    return check_content_checksum(v, &s); /* V21 */
+    if ((st = check_content_checksum(v, &s)) != TCA_OK) return st; /* V21 */
+    return check_fallbacks_canonical(v);                               /* V22 */
 }
 
 /* ---------------------------------------------------------------- spec 3: the stream header */
@@ -330,7 +345,7 @@ static tca_status edu_parse_header(const uint8_t *src, size_t size, tca_tbe_head
     return TCA_OK;
 }
 
-/* Whole stream: V1..V10, V11..V12 (exact size, spec 6.8), point a view at the sections, V13..V21. */
+/* Whole stream: V1..V10, V11..V12 (exact size, spec 6.8), point a view at the sections, V13..V22. */
 static tca_status edu_stream_view(const uint8_t *src, size_t size, tca_tbe_view *v, edu_geometry *geo)
 {
     tca_status st = edu_parse_header(src, size, &v->hdr, geo);
@@ -358,7 +373,7 @@ static tca_status edu_stream_view(const uint8_t *src, size_t size, tca_tbe_view 
     p += s.full;
     v->hdr.content_checksum = v->hdr.has_content_checksum ? tca__le32(p) : 0; /* spec 6.9 */
 
-    return edu_validate_view_geo(v, geo); /* V13..V21 (V5, V7..V10 hold already) */
+    return edu_validate_view_geo(v, geo); /* V13..V22 (V5, V7..V10 hold already) */
 }
 
 /* spec 7.2: every logical element, by random access. */

@@ -110,6 +110,21 @@ static tca_status check_global_tile(const tca_tbe_view *v, const tca_tbe_geometr
     return TCA_OK;
 }
 
+/* spec 4.4, 7.1 V22: every Full value has an exponent outside [w0, w0 + 6], so the encoding of a
+ * matrix under a given window is unique (a value in the window MUST be coded in window). Padding
+ * values (0x0000, exponent 0) pass because w0 >= 1. Branch-free over the whole section. */
+static tca_status check_fallbacks_outside_window(const tca_tbe_view *v)
+{
+    const unsigned w0 = v->hdr.base + 1u;
+    const uint8_t *p = v->full;
+    unsigned bad = 0;
+    for (uint64_t i = 0; i < v->hdr.full_len; i++) {
+        unsigned e = ((unsigned)p[2 * i] >> 7 | (unsigned)p[2 * i + 1] << 1) & 0xFFu;
+        bad |= (unsigned)(e - w0 < 7u);
+    }
+    return bad ? TCA_ERROR_FORMAT_NONCANONICAL : TCA_OK;
+}
+
 static tca_status check_pointers(const tca_tbe_view *v)
 {
     if (!v->bitmap[0] || !v->bitmap[1] || !v->bitmap[2] || !v->tom || !v->tog) return TCA_ERROR_PARAM_NULL;
@@ -142,5 +157,5 @@ tca_status tca_tbe_validate(const tca_tbe_view *v)
     /* spec 6.9 */
     if (v->hdr.has_content_checksum && tca__tbe_content_checksum(v, &sz) != v->hdr.content_checksum)
         return TCA_ERROR_FORMAT_CONTENT_CHECKSUM;
-    return TCA_OK;
+    return check_fallbacks_outside_window(v);
 }

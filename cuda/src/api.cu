@@ -158,7 +158,8 @@ tca_status tca_cuda_gemm_workspace_size(const tca_cuda_matrix *w, uint64_t n, ui
 tca_status tca_cuda_gemm(const tca_cuda_matrix *w, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
                          uint32_t *y_f32, void *workspace, size_t ws_bytes, void *stream) {
     if (!w || !x || (!y && !y_f32)) return TCA_ERROR_PARAM_NULL;
-    if (n == 0 || n > (1ull << 32)) return TCA_ERROR_PARAM_SHAPE;
+    /* grid.z counts 64-column blocks of Y: at most 65535 of them */
+    if (n == 0 || n > 65535ull * 64) return TCA_ERROR_PARAM_SHAPE;
     /* mma-semantics 6.3: S in 1..T; 0 selects automatically */
     if (split_k > w->dev.ktiles || split_k > 65535) return TCA_ERROR_PARAM_SPLIT_K;
     if (split_k == 0) split_k = tca_cuda_gemm_auto_split(w, n);

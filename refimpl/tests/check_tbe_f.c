@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Layout F (spec 8): round trips on every distribution the v1 tests use, the transcoder
  * equalities (v1 -> F equals the F encoder byte for byte; F -> v1 equals the v1 encoder; both
- * directions invert each other, also for non-canonical streams), a hand-derived stream, an
+ * directions invert each other), rejection of non-canonical streams, a hand-derived stream, an
  * arrangement check against a spec-literal builder, and the size against v1.
  *
  * Independent expectations: the input matrix itself (round trips), the v1 encoder (a separate
@@ -361,9 +361,10 @@ START_TEST(test_tbe_f_arrangement_vs_spec_table)
 }
 END_TEST
 
-/* A non-canonical stream (a fallback element whose exponent lies in the window, which spec 8.5
- * allows as v1 allows it in Full) survives F -> v1 -> F unchanged and decodes alike. */
-START_TEST(test_tbe_f_noncanonical_transcode)
+/* A non-canonical stream (a fallback element whose exponent lies in the window) is rejected by
+ * F and by the transcoder (spec 8.8 F21), as v1 rejects such a Full value (spec 7.1 V22); with an
+ * exponent just outside the window it is valid again and transcodes to v1 and back unchanged. */
+START_TEST(test_tbe_f_noncanonical_rejected)
 {
     uint16_t w[64 * 64];
     tca_prng r;
@@ -376,20 +377,32 @@ START_TEST(test_tbe_f_noncanonical_transcode)
     tca_ck_assert_status(tca_tbe_f_encode(w, 64, 64, &o, NULL, &f), TCA_OK);
     size_t n = 0;
     uint8_t *s = f_stream(&f->view, &n);
-    /* the first exception byte (an exact zero: exponent 0) becomes base + 3, in the window */
-    s[64 + 4 * 1408] = (uint8_t)(f->view.hdr.base + 3);
-    uint16_t d1[4096], d2[4096];
-    tca_ck_assert_status(tca_tbe_f_decode_stream(s, n, d1, 4096), TCA_OK);
-    uint8_t *v1 = NULL, *back = NULL;
-    size_t nv = 0, nb = 0;
-    tca_ck_assert_status(tca_tbe_transcode_stream(s, n, TCA_LAYOUT_V1, NULL, &v1, &nv), TCA_OK);
-    tca_ck_assert_status(tca_tbe_decode_stream(v1, nv, d2, 4096), TCA_OK);
-    ck_assert_mem_eq(d1, d2, sizeof d1);
-    tca_ck_assert_status(tca_tbe_transcode_stream(v1, nv, TCA_LAYOUT_F, NULL, &back, &nb), TCA_OK);
-    ck_assert_uint_eq(nb, n);
-    ck_assert_mem_eq(back, s, n);
-    free(v1);
-    free(back);
+    unsigned base = f->view.hdr.base;
+    uint16_t d[4096];
+    uint8_t *t = NULL;
+    size_t nt = 0;
+    static const unsigned in_window[] = {1, 4, 7};
+    for (unsigned k = 0; k < 3; k++) { /* the first exception byte (an exact zero) into the window */
+        s[64 + 4 * 1408] = (uint8_t)(base + in_window[k]);
+        tca_ck_assert_status(tca_tbe_f_decode_stream(s, n, d, 4096), TCA_ERROR_FORMAT_NONCANONICAL);
+        tca_ck_assert_status(tca_tbe_transcode_stream(s, n, TCA_LAYOUT_V1, NULL, &t, &nt), TCA_ERROR_FORMAT_NONCANONICAL);
+        ck_assert_ptr_null(t);
+    }
+    static const unsigned outside[] = {0, 8};
+    for (unsigned k = 0; k < 2; k++) {
+        s[64 + 4 * 1408] = (uint8_t)(base + outside[k]);
+        tca_ck_assert_status(tca_tbe_f_decode_stream(s, n, d, 4096), TCA_OK);
+        ck_assert_uint_eq((d[0] >> 7) & 0xFF, base + outside[k]); /* element (0, 0) is lane 0's first */
+        uint8_t *back = NULL;
+        size_t nb = 0;
+        tca_ck_assert_status(tca_tbe_transcode_stream(s, n, TCA_LAYOUT_V1, NULL, &t, &nt), TCA_OK);
+        tca_ck_assert_status(tca_tbe_transcode_stream(t, nt, TCA_LAYOUT_F, NULL, &back, &nb), TCA_OK);
+        ck_assert_uint_eq(nb, n);
+        ck_assert_mem_eq(back, s, n);
+        free(t);
+        free(back);
+        t = NULL;
+    }
     free(s);
     tca_tbe_f_matrix_free(f);
 }
@@ -441,7 +454,7 @@ Suite *tca_tbe_f_suite(void)
     tcase_add_test(tc, test_tbe_f_ragged_shapes);
     tcase_add_test(tc, test_tbe_f_hand_stream);
     tcase_add_test(tc, test_tbe_f_arrangement_vs_spec_table);
-    tcase_add_test(tc, test_tbe_f_noncanonical_transcode);
+    tcase_add_test(tc, test_tbe_f_noncanonical_rejected);
     tcase_add_test(tc, test_tbe_f_size_vs_v1);
     suite_add_tcase(s, tc);
     return s;

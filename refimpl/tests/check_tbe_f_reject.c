@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Layout F rejection (spec 8.8): every rule F1-F20 triggered by a targeted corruption of a valid
+/* Layout F rejection (spec 8.8): every rule F1-F21 triggered by a targeted corruption of a valid
  * stream, with the code the spec names for it; nothing is written to the output on rejection; the
  * dispatching decoder and the transcoder report the same code.
  *
@@ -264,6 +264,22 @@ START_TEST(test_tbe_f_reject_offsets_and_padding)
     FRESH();
     c[n - 1] ^= 1;
     expect(c, n, TCA_ERROR_FORMAT_CONTENT_CHECKSUM);
+
+    /* F21: an exception byte inside the window [120, 126] (strip 0's first: the zero at (0, 0)) */
+    FRESH();
+    c[OFF_EXC] = 120;
+    fix_ccrc(c, n);
+    expect(c, n, TCA_ERROR_FORMAT_NONCANONICAL);
+    FRESH();
+    c[OFF_EXC + 4] = 126;
+    fix_ccrc(c, n);
+    expect(c, n, TCA_ERROR_FORMAT_NONCANONICAL);
+    FRESH();
+    c[OFF_EXC] = 127; /* just above the window: valid */
+    fix_ccrc(c, n);
+    uint16_t *d = malloc(M * K * 2);
+    tca_ck_assert_status(tca_tbe_f_decode_stream(c, n, d, M * K), TCA_OK);
+    free(d);
 #undef FRESH
     free(c);
     free(s);

@@ -2,7 +2,8 @@
 /* Layout F validation (spec 8.8) and decoding (spec 8.5). Validation is complete and runs before
  * any output is written: every exception offset is compared with the prefix sums of the
  * minimally padded per-strip counts derived from the codes, the padding bytes must be zero, the
- * padding elements +0.0, the length and the maximum exact, and the Content_Checksum must match. */
+ * padding elements +0.0, the length and the maximum exact, the Content_Checksum must match, and no
+ * exception byte may lie in the window (the encoding is canonical). */
 #include <string.h>
 #include "tbe_f/tbe_f_internal.h"
 
@@ -79,7 +80,12 @@ tca_status tca_tbe_f_validate(const tca_tbe_f_view *v)
     if (max_exc != v->hdr.max_exceptions) return TCA_ERROR_FORMAT_MAXIMA; /* F19 */
     if (v->hdr.has_content_checksum && tca__f_content_checksum(v, &sz) != v->hdr.content_checksum)
         return TCA_ERROR_FORMAT_CONTENT_CHECKSUM; /* F20 */
-    return TCA_OK;
+    /* F21 (spec 8.5, as V22 for v1): every exception byte lies outside [w0, w0 + 6], so the
+     * encoding is canonical; the padding bytes are zero (F16) and exponent 0 is never in a window */
+    const uint8_t *exc = exceptions_of(v);
+    unsigned w0 = v->hdr.base + 1u, bad = 0;
+    for (uint64_t k = 0; k < v->hdr.exception_len; k++) bad |= (unsigned)((unsigned)exc[k] - w0 < 7u);
+    return bad ? TCA_ERROR_FORMAT_NONCANONICAL : TCA_OK;
 }
 
 tca_status tca_tbe_f_decode(const tca_tbe_f_view *v, uint16_t *dst, uint64_t dst_elems)
@@ -92,6 +98,9 @@ tca_status tca_tbe_f_decode(const tca_tbe_f_view *v, uint16_t *dst, uint64_t dst
     tca_tbe_geometry geo;
     (void)tca_tbe_geometry_of(rows, cols, &geo);
     uint16_t block[TCA__F_STRIP_ELEMS];
+    size_t off_cols[TCA__F_STRIP_ELEMS], off_block[TCA__F_STRIP_ELEMS]; /* 16 KB: output offsets per strip */
+    tca__f_strip_offsets((size_t)cols, off_cols);
+    tca__f_strip_offsets(64, off_block);
     for (uint64_t g = 0; g < geo.n_global; g++) {
         uint64_t gm = g / geo.global_cols, gk = g % geo.global_cols;
         unsigned nr = tca__tbe_extent_f(rows, gm), nc = tca__tbe_extent_f(cols, gk);
@@ -102,11 +111,11 @@ tca_status tca_tbe_f_decode(const tca_tbe_f_view *v, uint16_t *dst, uint64_t dst
             const uint8_t *exc = exceptions_of(v) + tca__le64(v->exception_offsets + 8 * s); /* validated */
             uint16_t *out = dst + (size_t)(64 * gm + 16u * med) * (size_t)cols + (size_t)(64 * gk);
             if (nc == 64 && 16u * med + 16u <= nr) {
-                tca__f_strip_decode(rec, exc, v->hdr.base, out, (size_t)cols, NULL);
+                tca__f_strip_decode_at(rec, exc, v->hdr.base, out, off_cols);
                 continue;
             }
             /* spec 5.1: output only the logical elements */
-            tca__f_strip_decode(rec, exc, v->hdr.base, block, 64, NULL);
+            tca__f_strip_decode_at(rec, exc, v->hdr.base, block, off_block);
             unsigned lr = nr - 16u * med < 16u ? nr - 16u * med : 16u;
             for (unsigned r = 0; r < lr; r++) memcpy(out + (size_t)r * (size_t)cols, block + 64u * r, 2u * nc);
         }

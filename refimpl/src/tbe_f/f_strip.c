@@ -75,3 +75,40 @@ unsigned tca__f_strip_decode(const uint8_t *rec, const uint8_t *exc, unsigned ba
     }
     return used;
 }
+
+void tca__f_strip_offsets(size_t stride, size_t off[TCA__F_STRIP_ELEMS])
+{
+    for (unsigned l = 0; l < 32; l++)
+        for (unsigned i = 0; i < 4; i++)
+            for (unsigned n = 0; n < 8; n++)
+                off[32 * l + 8 * i + n] = (size_t)tca__f_row(l, n) * stride + tca__f_col(l, i, n);
+}
+
+unsigned tca__f_strip_decode_at(const uint8_t *rec, const uint8_t *exc, unsigned base, uint16_t *out,
+                                const size_t off[TCA__F_STRIP_ELEMS])
+{
+    unsigned used = 0;
+    for (unsigned l = 0; l < 32; l++) {
+        uint32_t w[4];
+        for (unsigned i = 0; i < 3; i++) w[i] = tca__le32(rec + tca__f_code_word_off(i, l));
+        w[3] = tca__f_slice3(w[0], w[1], w[2]);
+        const size_t *o = off + 32 * l;
+        for (unsigned i = 0; i < 4; i++, o += 8) {
+            const uint8_t *sm = rec + tca__f_sm_off(l, i, 0);
+            uint32_t codes = w[i] & 0x77777777u;
+            if ((tca__f_inwin_nibbles(codes) & 0x11111111u) == 0x11111111u) { /* all 8 in window */
+                for (unsigned n = 0; n < 8; n++) {
+                    unsigned b = sm[n], e = base + ((codes >> (4 * n)) & 7u);
+                    out[o[n]] = (uint16_t)(((b & 0x80u) << 8) | (e << 7) | (b & 0x7Fu));
+                }
+                continue;
+            }
+            for (unsigned n = 0; n < 8; n++) {
+                unsigned c = (codes >> (4 * n)) & 7u, b = sm[n];
+                unsigned e = c ? base + c : exc[used++]; /* spec 8.5 */
+                out[o[n]] = (uint16_t)(((b & 0x80u) << 8) | (e << 7) | (b & 0x7Fu));
+            }
+        }
+    }
+    return used;
+}

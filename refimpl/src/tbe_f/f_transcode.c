@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The lossless v1 <-> F transcoder (spec 8.9). Both layouts hold, per element, the same code and
  * the same 16-bit pattern, so a transcoder rebuilds each 64 x 64 global tile's (code, value) pairs
- * from one layout and writes them in the other. The codes are carried over as stored, never
- * recomputed from the values: a valid stream may hold a fallback element whose exponent lies in the
- * window, and it stays a fallback element. One pass per direction after the source's complete
- * validation, plus one pass over the codes to size the output exactly: linear time. */
+ * from one layout and writes them in the other. The codes are carried over as stored (for a valid,
+ * hence canonical, stream they equal the codes of spec 4.2). One pass per direction after the
+ * source's complete validation, plus one pass over the codes to size the output exactly: linear
+ * time. */
 #include <string.h>
 #include "tbe/tbe_internal.h"
 #include "tbe_f/tbe_f_internal.h"

@@ -77,6 +77,12 @@ unsigned tca__f_strip_encode(const uint16_t *vals, const uint8_t *codes, size_t 
  *  NULL. Returns the number of exception bytes used. */
 unsigned tca__f_strip_decode(const uint8_t *rec, const uint8_t *exc, unsigned base, uint16_t *out, size_t stride,
                              uint8_t *codes);
+/** Output offsets r * stride + c of the 1024 elements of a strip, indexed 32 l + 8 i + n. */
+void tca__f_strip_offsets(size_t stride, size_t off[TCA__F_STRIP_ELEMS]);
+/** tca__f_strip_decode into out[off[32 l + 8 i + n]] (offsets from tca__f_strip_offsets), without
+ *  codes: the decoder's inner loop. */
+unsigned tca__f_strip_decode_at(const uint8_t *rec, const uint8_t *exc, unsigned base, uint16_t *out,
+                                const size_t off[TCA__F_STRIP_ELEMS]);
 /** Allocate a matrix whose storage holds the three arrays of a header (sizes computed). */
 tca_status tca__f_matrix_alloc(const tca_tbe_f_header *h, uint64_t exc_capacity, const tca_allocator *alloc,
                                tca_tbe_f_matrix **out, uint8_t **strips, uint8_t **exc, uint8_t **offsets);

@@ -5,14 +5,15 @@
 #include <string.h>
 #include "tbe_f/tbe_f_internal.h"
 
-/* Encode global tile g from a 64 x 64 source (element (r, c) at src[r * stride + c]). */
-static void encode_global_tile(uint64_t g, const uint16_t *src, size_t stride, unsigned base, uint8_t *strips,
-                               uint8_t *exc, uint8_t *offsets, uint64_t *pos, uint32_t *max_exc)
+/* Encode global tile g from a 64 x 64 source (element (r, c) at src[r * stride + c]; off: the
+ * strip offsets for that stride). */
+static void encode_global_tile(uint64_t g, const uint16_t *src, size_t stride, const size_t *off, unsigned base,
+                               uint8_t *strips, uint8_t *exc, uint8_t *offsets, uint64_t *pos, uint32_t *max_exc)
 {
     for (unsigned med = 0; med < 4; med++) {
         uint64_t s = 4 * g + med;
-        unsigned n = tca__f_strip_encode(src + (size_t)16 * med * stride, NULL, stride, base,
-                                         strips + (size_t)TCA_TBE_F_STRIP_BYTES * s, exc + *pos);
+        unsigned n = tca__f_strip_encode_at(src + (size_t)16 * med * stride, off, base,
+                                            strips + (size_t)TCA_TBE_F_STRIP_BYTES * s, exc + *pos);
         uint64_t padded = tca__f_ceil16(n);
         memset(exc + *pos + n, 0, (size_t)(padded - n)); /* spec 8.5: minimal zero padding */
         *pos += padded;
@@ -48,11 +49,15 @@ tca_status tca_tbe_f_encode(const uint16_t *w, uint64_t rows, uint64_t cols, con
     h.base = (uint8_t)(w0 - 1);
     tca_tbe_f_matrix *m = NULL;
     uint8_t *strips, *exc, *offsets;
-    /* capacity: every fallback byte plus at most 15 padding bytes per strip */
+    /* capacity: every fallback byte plus at most 15 padding bytes per strip (+16 slack from
+     * tca__f_matrix_alloc covers the encoder's one scratch byte) */
     st = tca__f_matrix_alloc(&h, fallback + 15u * geo.n_median, alloc, &m, &strips, &exc, &offsets);
     if (st != TCA_OK) return st;
 
     uint16_t block[4096];
+    size_t off_cols[TCA__F_STRIP_ELEMS], off_block[TCA__F_STRIP_ELEMS]; /* spec 8.2 element positions */
+    tca__f_strip_offsets((size_t)cols, off_cols);
+    tca__f_strip_offsets(64, off_block);
     uint64_t pos = 0;
     uint32_t max_exc = 0;
     tca__st64(offsets, 0); /* spec 8.6: Exception_Offsets[0] = 0 */
@@ -63,13 +68,13 @@ tca_status tca_tbe_f_encode(const uint16_t *w, uint64_t rows, uint64_t cols, con
             uint64_t g = gm * geo.global_cols + gk;
             const uint16_t *src = w + (size_t)(64 * gm) * (size_t)cols + (size_t)(64 * gk);
             if (nr == 64 && nc == 64) {
-                encode_global_tile(g, src, (size_t)cols, h.base, strips, exc, offsets, &pos, &max_exc);
+                encode_global_tile(g, src, (size_t)cols, off_cols, h.base, strips, exc, offsets, &pos, &max_exc);
                 continue;
             }
             /* spec 5.1: padding elements are +0.0 */
             memset(block, 0, sizeof block);
             for (unsigned r = 0; r < nr; r++) memcpy(block + 64u * r, src + (size_t)r * (size_t)cols, 2u * nc);
-            encode_global_tile(g, block, 64, h.base, strips, exc, offsets, &pos, &max_exc);
+            encode_global_tile(g, block, 64, off_block, h.base, strips, exc, offsets, &pos, &max_exc);
         }
     }
     m->view.hdr.exception_len = pos;

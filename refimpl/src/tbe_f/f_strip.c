@@ -112,3 +112,32 @@ unsigned tca__f_strip_decode_at(const uint8_t *rec, const uint8_t *exc, unsigned
     }
     return used;
 }
+
+unsigned tca__f_strip_encode_at(const uint16_t *vals, const size_t off[TCA__F_STRIP_ELEMS], unsigned base,
+                                uint8_t *rec, uint8_t *exc)
+{
+    unsigned n_exc = 0;
+    for (unsigned l = 0; l < 32; l++) {
+        uint32_t w[3] = {0, 0, 0};
+        const size_t *o = off + 32 * l;
+        for (unsigned i = 0; i < 4; i++, o += 8) {
+            uint8_t *sm = rec + tca__f_sm_off(l, i, 0);
+            uint32_t nib = 0;
+            for (unsigned n = 0; n < 8; n++) {
+                uint16_t x = vals[o[n]];
+                unsigned c = code_of(x, base);
+                nib |= (uint32_t)c << (4 * n);
+                sm[n] = (uint8_t)(((x >> 8) & 0x80u) | (x & 0x7Fu)); /* spec 4.3, 8.4 */
+                exc[n_exc] = (uint8_t)((x >> 7) & 0xFFu);             /* spec 8.5; kept if c == 0 */
+                n_exc += c == 0;
+            }
+            if (i < 3) {
+                w[i] |= nib;
+            } else { /* spec 8.3: code bit b of slice 3 goes to the spare bit of word b */
+                for (unsigned b = 0; b < 3; b++) w[b] |= ((nib >> b) & 0x11111111u) << 3;
+            }
+        }
+        for (unsigned i = 0; i < 3; i++) tca__st32(rec + tca__f_code_word_off(i, l), w[i]);
+    }
+    return n_exc;
+}

@@ -83,6 +83,11 @@ void tca__f_strip_offsets(size_t stride, size_t off[TCA__F_STRIP_ELEMS]);
  *  codes: the decoder's inner loop. */
 unsigned tca__f_strip_decode_at(const uint8_t *rec, const uint8_t *exc, unsigned base, uint16_t *out,
                                 const size_t off[TCA__F_STRIP_ELEMS]);
+/** tca__f_strip_encode with codes from base (spec 4.2) and element k = 32 l + 8 i + n at
+ *  vals[off[k]]: the encoder's inner loop. Writes one byte past the last exception (scratch: the
+ *  caller's buffer has room; padding or the next strip overwrites it). */
+unsigned tca__f_strip_encode_at(const uint16_t *vals, const size_t off[TCA__F_STRIP_ELEMS], unsigned base,
+                                uint8_t *rec, uint8_t *exc);
 /** Allocate a matrix whose storage holds the three arrays of a header (sizes computed). */
 tca_status tca__f_matrix_alloc(const tca_tbe_f_header *h, uint64_t exc_capacity, const tca_allocator *alloc,
                                tca_tbe_f_matrix **out, uint8_t **strips, uint8_t **exc, uint8_t **offsets);

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* tca CUDA kernels: the standalone TCA-TBE v1 decompressor and ZipGEMM (fused decode + mma.sync
- * GEMM) under the GEMM contract of spec/tca-mma-semantics.md section 6.
+/* tca CUDA kernels: the standalone TCA-TBE decompressor and ZipGEMM (fused decode + mma.sync
+ * GEMM) under the GEMM contract of spec/tca-mma-semantics.md section 6, for both layouts: v1
+ * (spec 6) and F (spec 8). One opaque matrix type serves both; decompress, gemm, workspace and
+ * split-K functions dispatch on its layout and give bit-identical results for the same matrix.
  *
- * A compressed matrix lives on the device as its seven v1 arrays, each in its own cudaMalloc
- * buffer (so every array is 256-byte aligned). tca_cuda_matrix_upload validates the arrays on the
- * host (tca_tbe_validate, spec 7.1) before copying them, so the kernels only ever see valid data;
+ * A compressed matrix lives on the device as its arrays (v1: seven; F: strips, exceptions,
+ * exception offsets), each in its own cudaMalloc buffer (so every array is 256-byte aligned).
+ * tca_cuda_matrix_upload / _upload_f validate the arrays on the host (tca_tbe_validate, spec 7.1;
+ * tca_tbe_f_validate, spec 8.8) before copying them, so the kernels only ever see valid data;
  * the kernels still bound every read by the array lengths and report inconsistencies through an
  * error word (tca_cuda_matrix_check) instead of reading out of bounds.
  *
@@ -16,12 +19,13 @@
 #include <stdint.h>
 #include "tca/status.h"
 #include "tca/tbe.h"
+#include "tca/tbe_f.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** A TCA-TBE v1 matrix resident on the device (opaque). */
+/** A TCA-TBE matrix (layout v1 or F) resident on the device (opaque). */
 typedef struct tca_cuda_matrix tca_cuda_matrix;
 
 /** Validate a host view (tca_tbe_validate) and copy its arrays to the current device.
@@ -29,18 +33,27 @@ typedef struct tca_cuda_matrix tca_cuda_matrix;
  *          TCA_ERROR_PARAM_LAYOUT (not layout v1), TCA_ERROR_ALLOC or TCA_ERROR_UNSUPPORTED (no
  *          usable device). */
 tca_status tca_cuda_matrix_upload(const tca_tbe_view *v, tca_cuda_matrix **out);
+/** Layout F (spec 8): validate a host view (tca_tbe_f_validate) and copy its three arrays to the
+ *  current device. @return as tca_cuda_matrix_upload (no TCA_ERROR_PARAM_LAYOUT: the view type
+ *  says the layout). */
+tca_status tca_cuda_matrix_upload_f(const tca_tbe_f_view *v, tca_cuda_matrix **out);
 void tca_cuda_matrix_free(tca_cuda_matrix *m);
-/** Header of the uploaded matrix (shape, base, maxima, lengths). NULL if m is NULL. */
+/** Layout of an uploaded matrix (TCA_LAYOUT_V1 for NULL). */
+tca_layout tca_cuda_matrix_layout(const tca_cuda_matrix *m);
+/** Header of the uploaded matrix (shape, base, maxima, lengths). For layout F: layout, rows,
+ *  cols, base and the checksum fields; the v1-only maxima and lengths are 0. NULL if m is NULL. */
 const tca_tbe_header *tca_cuda_matrix_header(const tca_cuda_matrix *m);
-/** Bytes of the device arrays (bitmaps, TOM, TOG, SignMantissa, Full). */
+/** Bytes of the device arrays (v1: bitmaps, TOM, TOG, SignMantissa, Full; F: strips,
+ *  exceptions, exception offsets). */
 uint64_t tca_cuda_matrix_bytes(const tca_cuda_matrix *m);
 /** Synchronise and read the device error word that kernels set when an array disagrees with
  *  its offsets (cannot happen for uploaded, validated data). TCA_OK if none was seen, else the
- *  FORMAT code (TOM/COUNTS) of the first kind seen; the word is then cleared. */
+ *  FORMAT code (v1: TOM/COUNTS; F: EXCEPTIONS/COUNTS) of the first kind seen; the word is then
+ *  cleared. */
 tca_status tca_cuda_matrix_check(tca_cuda_matrix *m);
 
 /** Decompress W into dst (device, row-major rows x cols BF16, dst_elems >= rows*cols), bit for
- *  bit equal to tca_tbe_decode. Asynchronous on `stream`.
+ *  bit equal to tca_tbe_decode (v1) or tca_tbe_f_decode (F). Asynchronous on `stream`.
  *  @return TCA_OK, TCA_ERROR_PARAM_NULL, TCA_ERROR_PARAM_DST_TOO_SMALL, TCA_ERROR_INTERNAL (launch
  *          failure). */
 tca_status tca_cuda_decompress(const tca_cuda_matrix *w, uint16_t *dst, uint64_t dst_elems, void *stream);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "tca_cuda.h"
+#include "tca/tbe_f.h"
 #include "tca_cuda_internal.h"
 
 int tca_cuda_sm_count(void) {
@@ -15,6 +16,14 @@ int tca_cuda_sm_count(void) {
 }
 
 static uint32_t round_up_u32(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
+
+/* Strip rows (padded rows / 16) and K tiles of a matrix of either layout. */
+static uint32_t strips_of(const tca_cuda_matrix *w) {
+    return w->hdr.layout == TCA_LAYOUT_F ? w->devf.strips_m : w->dev.strips;
+}
+static uint32_t ktiles_of(const tca_cuda_matrix *w) {
+    return w->hdr.layout == TCA_LAYOUT_F ? w->devf.ktiles : w->dev.ktiles;
+}
 
 void tca_cuda_matrix_free(tca_cuda_matrix *m) {
     if (!m) return;
@@ -100,6 +109,68 @@ tca_status tca_cuda_matrix_upload(const tca_tbe_view *v, tca_cuda_matrix **out) 
     return TCA_OK;
 }
 
+tca_status tca_cuda_matrix_upload_f(const tca_tbe_f_view *v, tca_cuda_matrix **out) {
+    if (!v || !out) return TCA_ERROR_PARAM_NULL;
+    int ndev = 0;
+    if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev < 1) return TCA_ERROR_UNSUPPORTED;
+    tca_status st = tca_tbe_f_validate(v); /* spec 8.8: the kernels only ever see valid arrays */
+    if (st != TCA_OK) return st;
+    tca_tbe_geometry geo;
+    st = tca_tbe_geometry_of(v->hdr.rows, v->hdr.cols, &geo);
+    if (st != TCA_OK) return st;
+    tca_tbe_f_sizes sz;
+    st = tca_tbe_f_sizes_of(&v->hdr, &sz);
+    if (st != TCA_OK) return st;
+    if (geo.rows_padded / 16 > 0x7FFFFFFFull || geo.global_cols > 0xFFFFFFFFull) return TCA_ERROR_PARAM_SHAPE;
+
+    tca_cuda_matrix *m = (tca_cuda_matrix *)calloc(1, sizeof *m);
+    if (!m) return TCA_ERROR_ALLOC;
+    m->hdr.layout = TCA_LAYOUT_F;
+    m->hdr.rows = v->hdr.rows;
+    m->hdr.cols = v->hdr.cols;
+    m->hdr.base = v->hdr.base;
+    m->hdr.has_content_checksum = v->hdr.has_content_checksum;
+    m->hdr.content_checksum = v->hdr.content_checksum;
+    m->hdr_f = v->hdr;
+    m->geo = geo;
+    void *d[3] = {0};
+    const void *src[3] = {v->strips, v->exceptions, v->exception_offsets};
+    const size_t bytes[3] = {sz.strips, sz.exceptions, sz.offsets};
+    for (int i = 0; i < 3 && st == TCA_OK; ++i) {
+        st = upload_array(m, i, src[i], bytes[i], &d[i]);
+        m->bytes += bytes[i];
+    }
+    void *err = NULL;
+    if (st == TCA_OK) st = upload_array(m, 7, NULL, 0, &err);
+    if (st != TCA_OK) {
+        tca_cuda_matrix_free(m);
+        return st;
+    }
+    TcaDevArraysF &a = m->devf;
+    a.strips = (const uint8_t *)d[0];
+    a.exc = (const uint8_t *)d[1];
+    a.xo = (const uint64_t *)d[2];
+    a.exc_len = v->hdr.exception_len;
+    a.rows = v->hdr.rows;
+    a.cols = v->hdr.cols;
+    a.strips_m = (uint32_t)(geo.rows_padded / 16);
+    a.ktiles = (uint32_t)geo.global_cols;
+    a.base = v->hdr.base;
+    /* Defect D4: staging sized per matrix from Max_Exceptions (spec 8.6: the largest padded
+     * slice, <= 1024), plus 16 never-copied slack bytes for the decoder's 12-byte window loads. */
+    const uint32_t mx = v->hdr.max_exceptions < 1024u ? v->hdr.max_exceptions : 1024u;
+    a.cap_exc1 = round_up_u32(mx, 16);
+    a.cap_exc2 = 2 * a.cap_exc1;
+    a.stage1_bytes = TCA_TBE_F_STRIP_BYTES + a.cap_exc1 + 16;
+    a.stage2_bytes = 2 * TCA_TBE_F_STRIP_BYTES + a.cap_exc2 + 16;
+    a.err = (unsigned int *)err;
+    m->dev.err = a.err; /* one error word per matrix (tca_cuda_matrix_check) */
+    *out = m;
+    return TCA_OK;
+}
+
+tca_layout tca_cuda_matrix_layout(const tca_cuda_matrix *m) { return m ? m->hdr.layout : TCA_LAYOUT_V1; }
+
 const tca_tbe_header *tca_cuda_matrix_header(const tca_cuda_matrix *m) { return m ? &m->hdr : NULL; }
 uint64_t tca_cuda_matrix_bytes(const tca_cuda_matrix *m) { return m ? m->bytes : 0; }
 
@@ -109,13 +180,17 @@ tca_status tca_cuda_matrix_check(tca_cuda_matrix *m) {
     if (cudaMemcpy(&e, m->dev.err, sizeof e, cudaMemcpyDeviceToHost) != cudaSuccess) return TCA_ERROR_INTERNAL;
     if (!e) return TCA_OK;
     cudaMemset(m->dev.err, 0, sizeof e);
+    if (e & TCA_CUDA_ERR_F_OFFSETS) return TCA_ERROR_FORMAT_EXCEPTIONS;
+    if (e & TCA_CUDA_ERR_F_COUNTS) return TCA_ERROR_FORMAT_COUNTS;
     return (e & TCA_CUDA_ERR_OFFSETS) ? TCA_ERROR_FORMAT_TOM : TCA_ERROR_FORMAT_COUNTS;
 }
 
 tca_status tca_cuda_decompress(const tca_cuda_matrix *w, uint16_t *dst, uint64_t dst_elems, void *stream) {
     if (!w || !dst) return TCA_ERROR_PARAM_NULL;
     if (dst_elems < w->hdr.rows * w->hdr.cols) return TCA_ERROR_PARAM_DST_TOO_SMALL; /* <= 2^44: no overflow */
-    return tca_launch_decompress(w->dev, dst, (cudaStream_t)stream) == cudaSuccess ? TCA_OK : TCA_ERROR_INTERNAL;
+    const cudaError_t e = w->hdr.layout == TCA_LAYOUT_F ? tca_launch_decompress_f(w->devf, dst, (cudaStream_t)stream)
+                                                         : tca_launch_decompress(w->dev, dst, (cudaStream_t)stream);
+    return e == cudaSuccess ? TCA_OK : TCA_ERROR_INTERNAL;
 }
 
 uint32_t tca_cuda_gemm_auto_split(const tca_cuda_matrix *w, uint64_t n) {
@@ -125,14 +200,15 @@ uint32_t tca_cuda_gemm_auto_split(const tca_cuda_matrix *w, uint64_t n) {
      * with f32 partial traffic (8*N*M bytes per split) capped at K/(40 N) splits; for N >= 16 about
      * one wave of resident CTAs (7 per SM) with the looser cap K/(16 N), since there the B loads
      * and MMAs, not the decode ramp, dominate and larger S beyond one wave stopped paying. */
-    const uint64_t ctas_m = (w->dev.strips + 7) / 8; /* 4 warps x 2 strips */
+    /* Both layouts' kernels use the same work split (4 warps x 2 strips per CTA). */
+    const uint64_t ctas_m = (strips_of(w) + 7) / 8;
     const uint64_t nt = n <= 8 ? 8 : n <= 16 ? 16 : n <= 32 ? 32 : 64;
     const uint64_t ctas_n = (n + nt - 1) / nt;
     const uint64_t want = (uint64_t)tca_cuda_sm_count() * (n <= 8 ? 24 : 7);
     uint64_t s = (want + ctas_m * ctas_n - 1) / (ctas_m * ctas_n);
     uint64_t cap = w->hdr.cols / ((n <= 8 ? 40 : 16) * n);
     if (s > cap) s = cap;
-    uint64_t smax = w->dev.ktiles / 2;
+    uint64_t smax = ktiles_of(w) / 2;
     if (smax < 1) smax = 1;
     if (s > smax) s = smax;
     if (s < 1) s = 1;
@@ -144,7 +220,7 @@ tca_status tca_cuda_gemm_workspace_size(const tca_cuda_matrix *w, uint64_t n, ui
     if (!w || !bytes) return TCA_ERROR_PARAM_NULL;
     if (n == 0) return TCA_ERROR_PARAM_SHAPE;
     if (split_k == 0) split_k = tca_cuda_gemm_auto_split(w, n);
-    if (split_k > w->dev.ktiles) return TCA_ERROR_PARAM_SPLIT_K;
+    if (split_k > ktiles_of(w)) return TCA_ERROR_PARAM_SPLIT_K;
     if (split_k == 1) {
         *bytes = 0;
         return TCA_OK;
@@ -161,7 +237,7 @@ tca_status tca_cuda_gemm(const tca_cuda_matrix *w, const uint16_t *x, uint64_t n
     /* grid.z counts 64-column blocks of Y: at most 65535 of them */
     if (n == 0 || n > 65535ull * 64) return TCA_ERROR_PARAM_SHAPE;
     /* mma-semantics 6.3: S in 1..T; 0 selects automatically */
-    if (split_k > w->dev.ktiles || split_k > 65535) return TCA_ERROR_PARAM_SPLIT_K;
+    if (split_k > ktiles_of(w) || split_k > 65535) return TCA_ERROR_PARAM_SPLIT_K;
     if (split_k == 0) split_k = tca_cuda_gemm_auto_split(w, n);
     size_t need = 0;
     tca_status st = tca_cuda_gemm_workspace_size(w, n, split_k, &need);
@@ -176,7 +252,9 @@ tca_status tca_cuda_gemm(const tca_cuda_matrix *w, const uint16_t *x, uint64_t n
             workspace = owned;
         }
     }
-    cudaError_t e = tca_launch_zipgemm(w->dev, x, n, split_k, y, y_f32, (float *)workspace, s);
+    cudaError_t e = w->hdr.layout == TCA_LAYOUT_F
+                        ? tca_launch_zipgemm_f(w->devf, x, n, split_k, y, y_f32, (float *)workspace, s)
+                        : tca_launch_zipgemm(w->dev, x, n, split_k, y, y_f32, (float *)workspace, s);
     if (owned) cudaFreeAsync(owned, s);
     return e == cudaSuccess ? TCA_OK : TCA_ERROR_INTERNAL;
 }

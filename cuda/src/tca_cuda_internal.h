@@ -6,6 +6,7 @@
 #include <cuda_runtime.h>
 #include <stdint.h>
 #include "tca/tbe.h"
+#include "tca/tbe_f.h"
 #include "tca_cuda.h"
 
 /* Error bits the kernels set in the device error word (never expected for validated data). */
@@ -38,10 +39,33 @@ struct TcaDevArrays {
     unsigned int *err;         /* device error word */
 };
 
+/** Everything a kernel needs about a layout F matrix (spec 8), by value. */
+struct TcaDevArraysF {
+    const uint8_t *strips;     /* 4G strip records of 1408 bytes (spec 8.2) */
+    const uint8_t *exc;        /* Exceptions, exc_len bytes (spec 8.5) */
+    const uint64_t *xo;        /* Exception_Offsets, 4G + 1 entries (spec 8.6) */
+    uint64_t exc_len;          /* Exception_Length */
+    uint64_t rows, cols;       /* logical M, K */
+    uint32_t strips_m;         /* strip rows = padded rows / 16 */
+    uint32_t ktiles;           /* T = padded cols / 64 */
+    uint32_t base;             /* Base_Exponent (spec 3.6) */
+    uint32_t cap_exc1;         /* exception staging bytes for one strip (<= 1024, from Max_Exceptions) */
+    uint32_t cap_exc2;         /* the same for two adjacent strips (<= 2048) */
+    uint32_t stage1_bytes;     /* 1408 + cap_exc1 + 16 slack */
+    uint32_t stage2_bytes;     /* 2816 + cap_exc2 + 16 slack */
+    unsigned int *err;         /* device error word */
+};
+
+/* Error bits of the layout F kernels (never expected for validated data). */
+#define TCA_CUDA_ERR_F_OFFSETS 4u /* Exception_Offsets unordered, unaligned or outside the staging */
+#define TCA_CUDA_ERR_F_COUNTS 8u  /* a strip's slice length disagrees with its codes (spec 8.6) */
+
 struct tca_cuda_matrix {
-    tca_tbe_header hdr;
+    tca_tbe_header hdr; /* layout F: layout, rows, cols, base, checksum flag; v1-only fields 0 */
     tca_tbe_geometry geo;
-    TcaDevArrays dev;
+    TcaDevArrays dev;   /* layout v1 */
+    TcaDevArraysF devf; /* layout F */
+    tca_tbe_f_header hdr_f;
     void *buffers[8];
     uint64_t bytes;
 };
@@ -51,6 +75,13 @@ cudaError_t tca_launch_decompress(const TcaDevArrays &a, uint16_t *dst, cudaStre
 cudaError_t tca_launch_zipgemm(const TcaDevArrays &a, const uint16_t *x, uint64_t n, uint32_t split_k,
                                uint16_t *y, uint32_t *y_f32, float *workspace, cudaStream_t stream);
 int tca_cuda_sm_count(void);
+/* Layout F launchers (cuda/src/zipgemm_f.cu, cuda/src/decompress_f.cu). */
+cudaError_t tca_launch_decompress_f(const TcaDevArraysF &a, uint16_t *dst, cudaStream_t stream);
+cudaError_t tca_launch_zipgemm_f(const TcaDevArraysF &a, const uint16_t *x, uint64_t n, uint32_t split_k,
+                                 uint16_t *y, uint32_t *y_f32, float *workspace, cudaStream_t stream);
+/* The deterministic split-K reduction (mma-semantics 6.3), shared by both layouts (zipgemm.cu). */
+cudaError_t tca_launch_splitk_reduce(const float *ws, uint64_t count, uint32_t split_k, uint16_t *y, uint32_t *y_f32,
+                                     cudaStream_t stream);
 /* Strip pipeline depth (2, or 3 with TCA_CUDA_STAGES=3). */
 int tca_pipeline_stages(void);
 

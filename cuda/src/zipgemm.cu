@@ -18,82 +18,11 @@
 #include <cuda_runtime.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include "gemm_common.cuh"
 #include "strip_decode.cuh"
 #include "tca_cuda_internal.h"
 
 namespace tca_cuda {
-
-constexpr int kWarps = 4;   /* warps per CTA: 4 strips = one 64-row global tile row */
-
-__device__ __forceinline__ void mma_bf16_16816(float d[4], const uint32_t a[4], uint32_t b0, uint32_t b1) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-        "{%0,%1,%2,%3};\n"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-}
-
-__device__ __forceinline__ uint16_t bf16_rne(float v) {
-    if (v != v) return 0x7FFF; /* mma-semantics 5: NaN -> 0x7FFF */
-    return __bfloat16_as_ushort(__float2bfloat16_rn(v));
-}
-__device__ __forceinline__ uint32_t f32_bits(float v) {
-    return v != v ? 0x7FFFFFFFu : __float_as_uint(v); /* canonical NaN */
-}
-
-/** B fragment (mma .col operand) for k16 slice at column k0 of X rows n: b = X[n][k0+2t .. +1]
- *  (t = lane%4) and b' = X[n][k0+8+2t .. +1]; zero beyond N or K (padding products are zero).
- *  General path: any K, any alignment, bounds-checked per element. */
-__device__ __forceinline__ void load_b(const uint16_t *__restrict__ x, uint64_t n_rows, uint64_t k_cols, bool even_k,
-                                       uint64_t n, uint64_t k, uint32_t &b0, uint32_t &b1) {
-    b0 = 0;
-    b1 = 0;
-    if (n >= n_rows) return;
-    const uint16_t *row = x + n * k_cols;
-    if (even_k) { /* k even, K even: the pair is inside or outside together, 4-byte aligned */
-        if (k < k_cols) b0 = __ldg(reinterpret_cast<const unsigned int *>(row + k));
-        if (k + 8 < k_cols) b1 = __ldg(reinterpret_cast<const unsigned int *>(row + k + 8));
-    } else {
-        uint32_t lo = 0, hi = 0;
-        if (k < k_cols) lo = __ldg(reinterpret_cast<const unsigned short *>(row + k));
-        if (k + 1 < k_cols) hi = __ldg(reinterpret_cast<const unsigned short *>(row + k + 1));
-        b0 = lo | (hi << 16);
-        lo = hi = 0;
-        if (k + 8 < k_cols) lo = __ldg(reinterpret_cast<const unsigned short *>(row + k + 8));
-        if (k + 9 < k_cols) hi = __ldg(reinterpret_cast<const unsigned short *>(row + k + 9));
-        b1 = lo | (hi << 16);
-    }
-}
-
-/** B fragments of one 64-wide K tile for NT column blocks (the tile's slices sl = 0..3).
- *  Fast path (warp-uniform): K even, X 4-byte aligned and the whole tile inside K: 8 aligned
- *  32-bit loads per column block at constant offsets from one row pointer per block. */
-template <int NT, int SL0, int NSL>
-__device__ __forceinline__ void load_b_tile(const uint16_t *__restrict__ x, uint64_t n_rows, uint64_t k_cols,
-                                            bool fast_ok, uint64_t my_n, uint32_t kt, uint32_t lane,
-                                            uint32_t (&bfr)[NSL][NT][2]) {
-    const uint64_t kb = (uint64_t)kt * 64 + 2 * (lane & 3);
-    if (fast_ok && (uint64_t)kt * 64 + 64 <= k_cols) {
-#pragma unroll
-        for (int nb = 0; nb < NT; ++nb) {
-            const uint64_t n = my_n + 8 * nb;
-            const unsigned int *p = reinterpret_cast<const unsigned int *>(x + n * k_cols + kb);
-            const bool in = n < n_rows;
-#pragma unroll
-            for (int sl = 0; sl < NSL; ++sl) {
-                bfr[sl][nb][0] = in ? __ldg(p + 8 * (SL0 + sl)) : 0u;
-                bfr[sl][nb][1] = in ? __ldg(p + 8 * (SL0 + sl) + 4) : 0u;
-            }
-        }
-    } else {
-#pragma unroll
-        for (int sl = 0; sl < NSL; ++sl)
-#pragma unroll
-            for (int nb = 0; nb < NT; ++nb)
-                load_b(x, n_rows, k_cols, fast_ok, my_n + 8 * nb, kb + 16 * (SL0 + sl), bfr[sl][nb][0],
-                       bfr[sl][nb][1]);
-    }
-}
 
 /* Shared memory: the 64-entry pair table, then per warp its decode scratch and STAGES stages of
  * a strip pair (sizes per matrix from its stored maxima, defect D4). */
@@ -183,27 +112,7 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays
     }
     stage_drain();
 
-    /* Epilogue: C fragment c0,c1 at (m = 16*strip + lane/4, n = 2*(lane%4) + {0,1}), c2,c3 at m+8. */
-    const uint64_t m_rows = a.rows;
-#pragma unroll
-    for (int h = 0; h < 2; ++h)
-#pragma unroll
-        for (int nb = 0; nb < NT; ++nb) {
-#pragma unroll
-            for (int r = 0; r < 4; ++r) {
-                const uint64_t m = (uint64_t)(2 * pair + h) * 16 + (lane >> 2) + (r >= 2 ? 8 : 0);
-                const uint64_t n = n_base + 8 * nb + 2 * (lane & 3) + (r & 1);
-                if (m >= m_rows || n >= n_rows) continue;
-                const uint64_t idx = n * m_rows + m;
-                const float v = acc[h][nb][r];
-                if (split_k == 1) {
-                    if (y) y[idx] = bf16_rne(v);
-                    if (y_f32) y_f32[idx] = f32_bits(v);
-                } else {
-                    ws[(uint64_t)s * n_rows * m_rows + idx] = v;
-                }
-            }
-        }
+    store_acc<NT>(acc, 2 * pair, lane, a.rows, n_rows, n_base, split_k, s, y, y_f32, ws);
 }
 
 /** mma-semantics 6.3: r = p0; r = r + p1; ... in increasing split order, binary32 RNE adds. */
@@ -231,11 +140,7 @@ static cudaError_t launch_nt(const TcaDevArrays &a, const uint16_t *x, uint64_t 
     zipgemm_kernel<NT, STAGES><<<grid, kWarps * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, ws);
     e = cudaGetLastError();
     if (e != cudaSuccess || split_k == 1) return e;
-    const uint64_t count = n * a.rows;
-    uint64_t blocks = (count + 255) / 256;
-    if (blocks > 65535ull * 16) blocks = 65535ull * 16;
-    splitk_reduce_kernel<<<(unsigned)blocks, 256, 0, stream>>>(ws, count, split_k, y, y_f32);
-    return cudaGetLastError();
+    return tca_launch_splitk_reduce(ws, n * a.rows, split_k, y, y_f32, stream);
 }
 
 template <int STAGES>
@@ -248,6 +153,15 @@ static cudaError_t launch_stages(const TcaDevArrays &a, const uint16_t *x, uint6
 }
 
 } // namespace tca_cuda
+
+/** The deterministic split-K reduction, shared by ZipGEMM v1 and F. */
+cudaError_t tca_launch_splitk_reduce(const float *ws, uint64_t count, uint32_t split_k, uint16_t *y, uint32_t *y_f32,
+                                     cudaStream_t stream) {
+    uint64_t blocks = (count + 255) / 256;
+    if (blocks > 65535ull * 16) blocks = 65535ull * 16;
+    tca_cuda::splitk_reduce_kernel<<<(unsigned)blocks, 256, 0, stream>>>(ws, count, split_k, y, y_f32);
+    return cudaGetLastError();
+}
 
 /** Pipeline depth: 2 by default; TCA_CUDA_STAGES=3 selects 3 (for measurements). */
 int tca_pipeline_stages(void) {

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libtca_subject_cuda.so: the conformance subject (conformance/subject.h) backed by the CUDA
- * kernels. Streams are parsed and validated on the host by libtca (tca_tbe_stream_parse +
- * tca_tbe_validate inside tca_cuda_matrix_upload), then decoded / multiplied on the GPU.
+ * kernels, for both layouts (info.layouts = V1 | F). Streams are dispatched on their Layout byte
+ * (tca_tbe_any_stream_layout, after the header checks that precede it), parsed and validated on
+ * the host by libtca (v1: tca_tbe_stream_parse + tca_tbe_validate inside tca_cuda_matrix_upload;
+ * F: tca_tbe_f_stream_parse + tca_tbe_f_validate inside tca_cuda_matrix_upload_f), then decoded /
+ * multiplied on the GPU.
  * Profile: the GPU's own (sm90 on Hopper, sm80/sm86/sm89 on Ampere/Ada); another is unsupported.
  * MMA: one warp-level mma.sync per call for the f32-accumulator ops. */
 #include <cuda_runtime.h>
@@ -11,6 +14,7 @@
 #include <string.h>
 #include "subject.h"
 #include "tca/tbe.h"
+#include "tca/tbe_f.h"
 #include "tca/version.h"
 #include "tca_cuda.h"
 
@@ -32,12 +36,38 @@ int map_status(tca_status st) {
     return TCA_SUBJECT_EINTERNAL;
 }
 
-/* Parse + validate + upload a stream. */
+/* TCA_CUDA_SUBJECT_AS_F=1: transcode every v1 stream to layout F (spec 8.9) before uploading, so
+ * the whole v1 vector set (GEMM records included) runs through the layout F kernels. */
+bool as_layout_f() {
+    const char *e = getenv("TCA_CUDA_SUBJECT_AS_F");
+    return e && atoi(e) == 1;
+}
+
+/* Parse + validate + upload a stream of either layout (spec 3.3: dispatch on the Layout byte). */
 int load(const uint8_t *stream, size_t size, tca_cuda_matrix **out) {
+    tca_layout layout;
+    tca_status st = tca_tbe_any_stream_layout(stream, size, &layout);
+    if (st != TCA_OK) return map_status(st);
+    if (layout == TCA_LAYOUT_F) {
+        tca_tbe_f_view f;
+        st = tca_tbe_f_stream_parse(stream, size, &f);
+        if (st != TCA_OK) return map_status(st);
+        return map_status(tca_cuda_matrix_upload_f(&f, out));
+    }
     tca_tbe_view v;
-    tca_status st = tca_tbe_stream_parse(stream, size, &v);
+    st = tca_tbe_stream_parse(stream, size, &v);
     if (st != TCA_OK) return map_status(st);
     if (v.hdr.layout != TCA_LAYOUT_V1) return TCA_SUBJECT_EUNSUPPORTED;
+    if (as_layout_f()) {
+        /* Test mode: run the layout F kernels on every v1 vector. The transcoder validates the v1
+         * stream completely first (spec 8.9), so malformed streams are rejected as before. */
+        tca_tbe_f_matrix *f = NULL;
+        st = tca_tbe_f_from_v1(&v, NULL, &f);
+        if (st != TCA_OK) return map_status(st);
+        st = tca_cuda_matrix_upload_f(&f->view, out);
+        tca_tbe_f_matrix_free(f);
+        return map_status(st);
+    }
     return map_status(tca_cuda_matrix_upload(&v, out));
 }
 
@@ -135,13 +165,13 @@ int tca_subject_get_info(void *ctx, tca_subject_info *info) {
     Ctx *c = (Ctx *)ctx;
     memset(info, 0, sizeof *info);
     info->abi_version = TCA_SUBJECT_ABI_VERSION;
-    info->name = "tca-cuda";
+    info->name = as_layout_f() ? "tca-cuda (v1 streams run as layout F)" : "tca-cuda";
     info->version = c->version;
     info->profile = c->profile;
     info->platform = c->platform;
     info->caps = TCA_SUBJECT_CAP_DECOMPRESS | TCA_SUBJECT_CAP_VALIDATE | TCA_SUBJECT_CAP_GEMM |
                  TCA_SUBJECT_CAP_GEMM_F32 | TCA_SUBJECT_CAP_MMA;
-    info->layouts = TCA_SUBJECT_LAYOUT_V1;
+    info->layouts = TCA_SUBJECT_LAYOUT_V1 | TCA_SUBJECT_LAYOUT_F;
     info->mma_ops = kMmaOps;
     info->max_split_k = 65535;
     info->max_n = 0;

@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* GPU test of the CUDA kernels against the reference implementation (libtca), bit for bit:
- *   - decompressor vs the original weights (the encoder is lossless, spec 4) over ragged shapes;
+/* GPU test of the CUDA kernels of both layouts (v1, spec 6, and F, spec 8) against the reference
+ * implementation (libtca), bit for bit:
+ *   - decompressor vs the original weights (the encoders are lossless, spec 4) over ragged shapes,
+ *     layout F encoded by tca_tbe_f_encode;
+ *   - ZipGEMM on layout F (the v1 matrix transcoded by tca_tbe_f_from_v1) against the same
+ *     tca_gemm_ref results (computed on the v1 encoding) as the v1 kernel, same X, N and S;
+ *   - layout F's two decode paths: a pattern family with exact per-lane exception counts 0..10
+ *     (lanes at 8 take the per-strip window, strips with a lane above 8 the per-slice path) and
+ *     a mixed family (10 % out of window);
  *   - ZipGEMM Y and the FP32 value before rounding vs tca_gemm_ref with the GPU's profile
  *     (sm90 on Hopper, sm80 on Ampere), for N in {1,2,3,8,16,17,32,64,128}, S in {1,2,3,5,T};
  *   - weight families: Gaussian sigma 0.02, special values (NaN, Inf, +-0, subnormals), wide
@@ -22,6 +29,7 @@
 #include "tca/mma.h"
 #include "tca/prng.h"
 #include "tca/tbe.h"
+#include "tca/tbe_f.h"
 #include "tca_cuda.h"
 
 static int g_failures = 0;
@@ -46,12 +54,33 @@ static int g_cases = 0;
         }                                                                                          \
     } while (0)
 
-enum Family { GAUSS, SPECIALS, WIDE, ALL_FALLBACK, SMALL_INT, NFAMILIES };
-static const char *family_name[] = {"gauss", "specials", "wide", "all-fallback", "small-int"};
+enum Family { GAUSS, SPECIALS, WIDE, ALL_FALLBACK, SMALL_INT, MIXED, LANE_PATTERN, NFAMILIES };
+static const char *family_name[] = {"gauss", "specials", "wide", "all-fallback", "small-int", "mixed", "lane-pattern"};
+
+/* LANE_PATTERN (layout F, spec 8.2/8.5): element (r, c) belongs to lane l = 4 (r % 8) + (c % 8) / 2
+ * with lane element index e = 8 i + n, i = (c % 64) / 16, n = 2 ((r % 16) / 8 + 2 ((c % 16) / 8)) +
+ * c % 2. It is a fallback element iff e < cnt, with cnt = (l + strip + kt) % 9 when strip + kt is
+ * even (every lane <= 8: the per-strip window path, lanes at exactly 8) and % 11 otherwise (lanes
+ * with 9 or 10: the per-slice path). In-window values have exponents 120..126 (the window the
+ * encoder picks, spec 4.5); fallback exponents vary with e so a wrong rank picks a wrong byte. */
+static uint16_t lane_pattern_value(uint64_t r, uint64_t c, tca_prng *rng) {
+    const unsigned l = 4 * (unsigned)(r % 8) + (unsigned)(c % 8) / 2;
+    const unsigned e = 8 * (unsigned)((c % 64) / 16) + 2 * ((unsigned)((r % 16) / 8) + 2 * (unsigned)((c % 16) / 8)) +
+                       (unsigned)(c % 2);
+    const unsigned strip = (unsigned)(r / 16), kt = (unsigned)(c / 64);
+    const unsigned cnt = (l + strip + kt) % (((strip + kt) & 1) ? 11 : 9);
+    const uint16_t sm = (uint16_t)(tca_prng_u32(rng) & 0x807F);
+    if (e < cnt) return (uint16_t)(sm | ((1 + (e * 37 + l) % 100) << 7)); /* exponent 1..100 */
+    return (uint16_t)(sm | ((120 + tca_prng_below(rng, 7)) << 7));
+}
 
 static uint16_t gauss_bf16(tca_prng *r, double sigma) { return tca_bf16_from_double_rne(sigma * tca_prng_normal(r)); }
 
-static void fill(std::vector<uint16_t> &w, Family f, tca_prng *r) {
+static void fill(std::vector<uint16_t> &w, Family f, tca_prng *r, uint64_t cols = 1) {
+    if (f == LANE_PATTERN) {
+        for (size_t i = 0; i < w.size(); ++i) w[i] = lane_pattern_value(i / cols, i % cols, r);
+        return;
+    }
     for (auto &v : w) {
         switch (f) {
         case GAUSS: v = gauss_bf16(r, 0.02); break;
@@ -66,6 +95,10 @@ static void fill(std::vector<uint16_t> &w, Family f, tca_prng *r) {
             break;
         case ALL_FALLBACK: v = gauss_bf16(r, 0.02); break; /* window forced away from the data */
         case SMALL_INT: v = tca_bf16_from_double_rne((double)tca_prng_range(r, -8, 8)); break;
+        case MIXED: /* about 10 % out of window: some lanes above 8 exceptions per strip (layout F) */
+            v = tca_prng_below(r, 10) == 0 ? (uint16_t)((tca_prng_u32(r) & 0x807F) | ((1 + tca_prng_below(r, 253)) << 7))
+                                           : gauss_bf16(r, 0.02);
+            break;
         default: v = 0;
         }
     }
@@ -79,10 +112,14 @@ static void fill_x(std::vector<uint16_t> &x, Family f, tca_prng *r) {
     }
 }
 
+static void encode_options(Family f, tca_tbe_encode_options *opt) {
+    tca_tbe_encode_options_default(opt);
+    if (f == ALL_FALLBACK) opt->window_start = 200; /* no Gaussian weight has exponent 200..206 */
+}
+
 static tca_tbe_matrix *encode(const std::vector<uint16_t> &w, uint64_t m, uint64_t k, Family f) {
     tca_tbe_encode_options opt;
-    tca_tbe_encode_options_default(&opt);
-    if (f == ALL_FALLBACK) opt.window_start = 200; /* no Gaussian weight has exponent 200..206 */
+    encode_options(f, &opt);
     tca_tbe_matrix *mat = NULL;
     tca_status st = tca_tbe_encode(w.data(), m, k, &opt, NULL, &mat);
     if (st != TCA_OK) {
@@ -92,28 +129,32 @@ static tca_tbe_matrix *encode(const std::vector<uint16_t> &w, uint64_t m, uint64
     return mat;
 }
 
+static tca_tbe_f_matrix *encode_f(const std::vector<uint16_t> &w, uint64_t m, uint64_t k, Family f) {
+    tca_tbe_encode_options opt;
+    encode_options(f, &opt);
+    tca_tbe_f_matrix *mat = NULL;
+    tca_status st = tca_tbe_f_encode(w.data(), m, k, &opt, NULL, &mat);
+    if (st != TCA_OK) {
+        fprintf(stderr, "layout F encode failed: %s\n", tca_status_name(st));
+        exit(1);
+    }
+    return mat;
+}
+
 static const uint16_t kPoison16 = 0xA5A5;
 static const uint32_t kPoison32 = 0xA5A5A5A5u;
 static const size_t kGuard = 64;
 
-static void test_decompress(uint64_t m, uint64_t k, Family f, tca_prng *r) {
-    std::vector<uint16_t> w(m * k);
-    fill(w, f, r);
-    tca_tbe_matrix *mat = encode(w, m, k, f);
-    tca_cuda_matrix *dm = NULL;
-    tca_status st = tca_cuda_matrix_upload(&mat->view, &dm);
-    EXPECT(st == TCA_OK, "upload %s", tca_status_name(st));
-    if (st != TCA_OK) {
-        tca_tbe_matrix_free(mat);
-        return;
-    }
+/* Decompress an uploaded matrix into a poisoned buffer with guards; compare with the weights. */
+static void check_decompress(tca_cuda_matrix *dm, const std::vector<uint16_t> &w, uint64_t m, uint64_t k, Family f,
+                             const char *layout) {
     const size_t n = m * k + kGuard;
     uint16_t *d = NULL;
     CUDA_OK(cudaMalloc(&d, n * 2));
     std::vector<uint16_t> host(n, kPoison16);
     CUDA_OK(cudaMemcpy(d, host.data(), n * 2, cudaMemcpyHostToDevice));
-    st = tca_cuda_decompress(dm, d, m * k, NULL);
-    EXPECT(st == TCA_OK, "decompress %s", tca_status_name(st));
+    tca_status st = tca_cuda_decompress(dm, d, m * k, NULL);
+    EXPECT(st == TCA_OK, "decompress (%s) %s", layout, tca_status_name(st));
     CUDA_OK(cudaDeviceSynchronize());
     CUDA_OK(cudaMemcpy(host.data(), d, n * 2, cudaMemcpyDeviceToHost));
     size_t bad = 0, first = 0;
@@ -122,25 +163,96 @@ static void test_decompress(uint64_t m, uint64_t k, Family f, tca_prng *r) {
     size_t guard_bad = 0;
     for (size_t i = m * k; i < n; ++i) guard_bad += host[i] != kPoison16;
     ++g_cases;
-    EXPECT(bad == 0, "decompress %llux%llu %s: %zu of %llu differ (first at %zu: got %04X want %04X)",
+    EXPECT(bad == 0, "decompress (%s) %llux%llu %s: %zu of %llu differ (first at %zu: got %04X want %04X)", layout,
            (unsigned long long)m, (unsigned long long)k, family_name[f], bad, (unsigned long long)(m * k), first,
            host[first], w[first]);
-    EXPECT(guard_bad == 0, "decompress %llux%llu wrote %zu guard elements", (unsigned long long)m,
+    EXPECT(guard_bad == 0, "decompress (%s) %llux%llu wrote %zu guard elements", layout, (unsigned long long)m,
            (unsigned long long)k, guard_bad);
-    EXPECT(tca_cuda_matrix_check(dm) == TCA_OK, "device error word set");
+    EXPECT(tca_cuda_matrix_check(dm) == TCA_OK, "device error word set (%s)", layout);
     cudaFree(d);
-    tca_cuda_matrix_free(dm);
+}
+
+static void test_decompress(uint64_t m, uint64_t k, Family f, tca_prng *r) {
+    std::vector<uint16_t> w(m * k);
+    fill(w, f, r, k);
+    tca_tbe_matrix *mat = encode(w, m, k, f);
+    tca_cuda_matrix *dm = NULL;
+    tca_status st = tca_cuda_matrix_upload(&mat->view, &dm);
+    EXPECT(st == TCA_OK, "upload %s", tca_status_name(st));
+    if (st == TCA_OK) {
+        check_decompress(dm, w, m, k, f, "v1");
+        tca_cuda_matrix_free(dm);
+    }
     tca_tbe_matrix_free(mat);
+    /* layout F, from the layout F encoder (spec 8) */
+    tca_tbe_f_matrix *fm = encode_f(w, m, k, f);
+    dm = NULL;
+    st = tca_cuda_matrix_upload_f(&fm->view, &dm);
+    EXPECT(st == TCA_OK && tca_cuda_matrix_layout(dm) == TCA_LAYOUT_F, "upload_f %s", tca_status_name(st));
+    if (st == TCA_OK) {
+        check_decompress(dm, w, m, k, f, "F");
+        tca_cuda_matrix_free(dm);
+    }
+    tca_tbe_f_matrix_free(fm);
 }
 
 struct GemmFixture {
     uint64_t m, k;
     Family f;
     std::vector<uint16_t> w;
-    tca_tbe_matrix *mat;
-    tca_cuda_matrix *dm;
+    tca_tbe_matrix *mat;     /* layout v1: the reference's input */
+    tca_cuda_matrix *dm;     /* v1 on the device */
+    tca_tbe_f_matrix *fmat;  /* the same matrix in layout F (tca_tbe_f_from_v1, spec 8.9) */
+    tca_cuda_matrix *dmf;    /* F on the device (NULL if the upload failed) */
 };
 
+/* Run ZipGEMM on one uploaded matrix with X already on the device; compare Y and the FP32 value
+ * before rounding with the reference, bit for bit, plus guard elements; then the BF16-only path. */
+static void check_gemm(tca_cuda_matrix *dm, const char *layout, const GemmFixture &fx, const uint16_t *dx, uint64_t n,
+                       uint32_t split, const std::vector<uint16_t> &yref, const std::vector<uint32_t> &fref) {
+    const uint64_t m = fx.m, k = fx.k;
+    uint16_t *dy = NULL;
+    uint32_t *df = NULL;
+    const size_t ny = n * m + kGuard;
+    std::vector<uint16_t> hy(ny, kPoison16);
+    std::vector<uint32_t> hf(ny, kPoison32);
+    CUDA_OK(cudaMalloc(&dy, ny * 2));
+    CUDA_OK(cudaMalloc(&df, ny * 4));
+    CUDA_OK(cudaMemcpy(dy, hy.data(), ny * 2, cudaMemcpyHostToDevice));
+    CUDA_OK(cudaMemcpy(df, hf.data(), ny * 4, cudaMemcpyHostToDevice));
+    tca_status st = tca_cuda_gemm(dm, dx, n, split, dy, df, NULL, 0, NULL);
+    EXPECT(st == TCA_OK, "gemm (%s) %s", layout, tca_status_name(st));
+    CUDA_OK(cudaDeviceSynchronize());
+    CUDA_OK(cudaMemcpy(hy.data(), dy, ny * 2, cudaMemcpyDeviceToHost));
+    CUDA_OK(cudaMemcpy(hf.data(), df, ny * 4, cudaMemcpyDeviceToHost));
+    size_t bad_y = 0, bad_f = 0, first = 0, guard_bad = 0;
+    for (size_t i = 0; i < n * m; ++i) {
+        if (hy[i] != yref[i] && bad_y++ == 0) first = i;
+        bad_f += hf[i] != fref[i];
+    }
+    for (size_t i = n * m; i < ny; ++i) guard_bad += hy[i] != kPoison16 || hf[i] != kPoison32;
+    ++g_cases;
+    EXPECT(bad_y == 0 && bad_f == 0 && guard_bad == 0,
+           "gemm (%s) M=%llu K=%llu N=%llu S=%u %s: %zu BF16 and %zu FP32 of %llu differ, %zu guard writes "
+           "(first %zu: got %04X want %04X, f32 got %08X want %08X)",
+           layout, (unsigned long long)m, (unsigned long long)k, (unsigned long long)n, split, family_name[fx.f],
+           bad_y, bad_f, (unsigned long long)(n * m), guard_bad, first, hy[first], yref[first], hf[first],
+           fref[first]);
+    /* BF16-only output path (y_f32 NULL) must give the same Y. */
+    CUDA_OK(cudaMemcpy(dy, std::vector<uint16_t>(ny, kPoison16).data(), ny * 2, cudaMemcpyHostToDevice));
+    st = tca_cuda_gemm(dm, dx, n, split, dy, NULL, NULL, 0, NULL);
+    CUDA_OK(cudaDeviceSynchronize());
+    CUDA_OK(cudaMemcpy(hy.data(), dy, ny * 2, cudaMemcpyDeviceToHost));
+    bad_y = 0;
+    for (size_t i = 0; i < n * m; ++i) bad_y += hy[i] != yref[i];
+    ++g_cases;
+    EXPECT(st == TCA_OK && bad_y == 0, "gemm (%s, y only) M=%llu K=%llu N=%llu S=%u: %zu differ", layout,
+           (unsigned long long)m, (unsigned long long)k, (unsigned long long)n, split, bad_y);
+    cudaFree(dy);
+    cudaFree(df);
+}
+
+/* One (N, S) case: the reference on the v1 encoding, then both layouts' kernels on the same X. */
 static void test_gemm(GemmFixture &fx, uint64_t n, uint32_t split, uint32_t ref_split, const tca_mma_profile *prof,
                       tca_prng *r) {
     const uint64_t m = fx.m, k = fx.k;
@@ -153,47 +265,12 @@ static void test_gemm(GemmFixture &fx, uint64_t n, uint32_t split, uint32_t ref_
         fprintf(stderr, "tca_gemm_ref failed: %s\n", tca_status_name(st));
         exit(1);
     }
-    uint16_t *dx = NULL, *dy = NULL;
-    uint32_t *df = NULL;
+    uint16_t *dx = NULL;
     CUDA_OK(cudaMalloc(&dx, x.size() * 2));
     CUDA_OK(cudaMemcpy(dx, x.data(), x.size() * 2, cudaMemcpyHostToDevice));
-    const size_t ny = n * m + kGuard;
-    std::vector<uint16_t> hy(ny, kPoison16);
-    std::vector<uint32_t> hf(ny, kPoison32);
-    CUDA_OK(cudaMalloc(&dy, ny * 2));
-    CUDA_OK(cudaMalloc(&df, ny * 4));
-    CUDA_OK(cudaMemcpy(dy, hy.data(), ny * 2, cudaMemcpyHostToDevice));
-    CUDA_OK(cudaMemcpy(df, hf.data(), ny * 4, cudaMemcpyHostToDevice));
-    st = tca_cuda_gemm(fx.dm, dx, n, split, dy, df, NULL, 0, NULL);
-    EXPECT(st == TCA_OK, "gemm %s", tca_status_name(st));
-    CUDA_OK(cudaDeviceSynchronize());
-    CUDA_OK(cudaMemcpy(hy.data(), dy, ny * 2, cudaMemcpyDeviceToHost));
-    CUDA_OK(cudaMemcpy(hf.data(), df, ny * 4, cudaMemcpyDeviceToHost));
-    size_t bad_y = 0, bad_f = 0, first = 0, guard_bad = 0;
-    for (size_t i = 0; i < n * m; ++i) {
-        if (hy[i] != yref[i] && bad_y++ == 0) first = i;
-        bad_f += hf[i] != fref[i];
-    }
-    for (size_t i = n * m; i < ny; ++i) guard_bad += hy[i] != kPoison16 || hf[i] != kPoison32;
-    ++g_cases;
-    EXPECT(bad_y == 0 && bad_f == 0 && guard_bad == 0,
-           "gemm M=%llu K=%llu N=%llu S=%u %s: %zu BF16 and %zu FP32 of %llu differ, %zu guard writes "
-           "(first %zu: got %04X want %04X, f32 got %08X want %08X)",
-           (unsigned long long)m, (unsigned long long)k, (unsigned long long)n, split, family_name[fx.f], bad_y,
-           bad_f, (unsigned long long)(n * m), guard_bad, first, hy[first], yref[first], hf[first], fref[first]);
-    /* BF16-only output path (y_f32 NULL) must give the same Y. */
-    CUDA_OK(cudaMemcpy(dy, std::vector<uint16_t>(ny, kPoison16).data(), ny * 2, cudaMemcpyHostToDevice));
-    st = tca_cuda_gemm(fx.dm, dx, n, split, dy, NULL, NULL, 0, NULL);
-    CUDA_OK(cudaDeviceSynchronize());
-    CUDA_OK(cudaMemcpy(hy.data(), dy, ny * 2, cudaMemcpyDeviceToHost));
-    bad_y = 0;
-    for (size_t i = 0; i < n * m; ++i) bad_y += hy[i] != yref[i];
-    ++g_cases;
-    EXPECT(st == TCA_OK && bad_y == 0, "gemm (y only) M=%llu K=%llu N=%llu S=%u: %zu differ", (unsigned long long)m,
-           (unsigned long long)k, (unsigned long long)n, split, bad_y);
+    check_gemm(fx.dm, "v1", fx, dx, n, split, yref, fref);
+    if (fx.dmf) check_gemm(fx.dmf, "F", fx, dx, n, split, yref, fref);
     cudaFree(dx);
-    cudaFree(dy);
-    cudaFree(df);
 }
 
 static void test_gemm_shape(uint64_t m, uint64_t k, Family f, const std::vector<uint64_t> &ns,
@@ -203,9 +280,18 @@ static void test_gemm_shape(uint64_t m, uint64_t k, Family f, const std::vector<
     fx.k = k;
     fx.f = f;
     fx.w.resize(m * k);
-    fill(fx.w, f, r);
+    fill(fx.w, f, r, k);
     fx.mat = encode(fx.w, m, k, f);
-    tca_status st = tca_cuda_matrix_upload(&fx.mat->view, &fx.dm);
+    fx.fmat = NULL;
+    fx.dmf = NULL;
+    tca_status st = tca_tbe_f_from_v1(&fx.mat->view, NULL, &fx.fmat); /* spec 8.9 */
+    EXPECT(st == TCA_OK, "tca_tbe_f_from_v1 %s", tca_status_name(st));
+    if (st == TCA_OK) {
+        st = tca_cuda_matrix_upload_f(&fx.fmat->view, &fx.dmf);
+        EXPECT(st == TCA_OK, "upload_f %s", tca_status_name(st));
+        if (st != TCA_OK) fx.dmf = NULL;
+    }
+    st = tca_cuda_matrix_upload(&fx.mat->view, &fx.dm);
     EXPECT(st == TCA_OK, "upload %s", tca_status_name(st));
     if (st == TCA_OK) {
         const uint32_t t = (uint32_t)((k + 63) / 64);
@@ -219,10 +305,14 @@ static void test_gemm_shape(uint64_t m, uint64_t k, Family f, const std::vector<
         const uint64_t n_auto = ns.back();
         const uint32_t s_auto = tca_cuda_gemm_auto_split(fx.dm, n_auto);
         EXPECT(s_auto >= 1 && s_auto <= t, "auto split %u outside 1..%u", s_auto, t);
+        EXPECT(!fx.dmf || tca_cuda_gemm_auto_split(fx.dmf, n_auto) == s_auto, "auto split differs between layouts");
         test_gemm(fx, n_auto, 0, s_auto, prof, r);
         EXPECT(tca_cuda_matrix_check(fx.dm) == TCA_OK, "device error word set");
+        EXPECT(!fx.dmf || tca_cuda_matrix_check(fx.dmf) == TCA_OK, "device error word set (F)");
         tca_cuda_matrix_free(fx.dm);
     }
+    tca_cuda_matrix_free(fx.dmf);
+    tca_tbe_f_matrix_free(fx.fmat);
     tca_tbe_matrix_free(fx.mat);
 }
 
@@ -261,6 +351,39 @@ static void test_api(tca_prng *r) {
     EXPECT(tca_cuda_gemm_workspace_size(dm, 4, 1, &ws) == TCA_OK && ws == 0, "workspace S=1");
     EXPECT(tca_cuda_gemm_workspace_size(dm, 4, 3, &ws) == TCA_OK && ws == 3 * 4 * 64 * 4, "workspace S=3");
     g_cases += 13;
+    /* Layout F (spec 8): the same API on an F upload. */
+    tca_tbe_f_matrix *fm = NULL;
+    EXPECT(tca_tbe_f_from_v1(&mat->view, NULL, &fm) == TCA_OK, "transcode");
+    tca_cuda_matrix *dmf = NULL;
+    EXPECT(tca_cuda_matrix_upload_f(NULL, &dmf) == TCA_ERROR_PARAM_NULL, "upload_f NULL view");
+    EXPECT(tca_cuda_matrix_upload_f(&fm->view, NULL) == TCA_ERROR_PARAM_NULL, "upload_f NULL out");
+    {
+        /* A corrupted exception offset (spec 8.8 F14) must be rejected, nothing uploaded. */
+        tca_tbe_f_view bad = fm->view;
+        tca_tbe_f_sizes sz;
+        tca_tbe_f_sizes_of(&bad.hdr, &sz);
+        std::vector<uint8_t> xo(bad.exception_offsets, bad.exception_offsets + sz.offsets);
+        xo[8] ^= 0x10;
+        bad.exception_offsets = xo.data();
+        tca_cuda_matrix *dm2 = NULL;
+        tca_status st = tca_cuda_matrix_upload_f(&bad, &dm2);
+        EXPECT(tca_status_is_format_error(st) && dm2 == NULL, "corrupt Exception_Offsets accepted: %s",
+               tca_status_name(st));
+    }
+    EXPECT(tca_cuda_matrix_upload_f(&fm->view, &dmf) == TCA_OK, "upload_f");
+    EXPECT(tca_cuda_matrix_layout(dmf) == TCA_LAYOUT_F && tca_cuda_matrix_layout(dm) == TCA_LAYOUT_V1, "layouts");
+    EXPECT(tca_cuda_matrix_header(dmf) && tca_cuda_matrix_header(dmf)->rows == 64 &&
+               tca_cuda_matrix_header(dmf)->cols == 130 && tca_cuda_matrix_header(dmf)->base == mat->view.hdr.base,
+           "F header");
+    EXPECT(tca_cuda_gemm(dmf, dx, 0, 1, dy, NULL, NULL, 0, NULL) == TCA_ERROR_PARAM_SHAPE, "F gemm n = 0");
+    EXPECT(tca_cuda_gemm(dmf, dx, 4, 4, dy, NULL, NULL, 0, NULL) == TCA_ERROR_PARAM_SPLIT_K, "F gemm S = T + 1");
+    EXPECT(tca_cuda_gemm(dmf, dx, 4, 3, dy, NULL, dy, 8, NULL) == TCA_ERROR_PARAM_DST_TOO_SMALL, "F small workspace");
+    EXPECT(tca_cuda_decompress(dmf, dy, 64 * 130 - 1, NULL) == TCA_ERROR_PARAM_DST_TOO_SMALL, "F decompress dst");
+    EXPECT(tca_cuda_gemm_workspace_size(dmf, 4, 3, &ws) == TCA_OK && ws == 3 * 4 * 64 * 4, "F workspace S=3");
+    EXPECT(tca_cuda_matrix_check(dmf) == TCA_OK, "F error word clear");
+    g_cases += 12;
+    tca_cuda_matrix_free(dmf);
+    tca_tbe_f_matrix_free(fm);
     cudaFree(dx);
     cudaFree(dy);
     tca_cuda_matrix_free(dm);
@@ -350,6 +473,9 @@ int main(void) {
     test_gemm_shape(65, 129, ALL_FALLBACK, few_n, prof, &r);
     test_gemm_shape(1, 1, GAUSS, {1, 2, 3}, prof, &r);
     test_gemm_shape(7, 63, SMALL_INT, {3, 16, 200}, prof, &r);
+    /* Layout F decode paths: exact per-lane exception counts 0..10, and 10 % out of window. */
+    test_gemm_shape(128, 512, LANE_PATTERN, small ? few_n : all_n, prof, &r);
+    test_gemm_shape(96, 300, MIXED, few_n, prof, &r);
     if (!small) {
         test_gemm_shape(256, 4096, GAUSS, {1, 16}, prof, &r);
         test_gemm_shape(33, 4160, SPECIALS, {2, 17}, prof, &r);
@@ -358,6 +484,8 @@ int main(void) {
         test_gemm_shape(512, 2048, GAUSS, all_n, prof, &r);
         test_gemm_shape(300, 777, WIDE, all_n, prof, &r);
         test_gemm_shape(200, 640, ALL_FALLBACK, all_n, prof, &r);
+        test_gemm_shape(320, 1000, MIXED, all_n, prof, &r);
+        test_gemm_shape(64, 4096, LANE_PATTERN, {1, 8, 32}, prof, &r);
     }
     test_dense_path(&r);
 

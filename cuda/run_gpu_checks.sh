@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# One-command GPU check of the CUDA kernels (layouts v1 and F), for a machine with an NVIDIA GPU.
+# Run from the repository root:   cuda/run_gpu_checks.sh     (logs to $OUT, else build-gpu/logs)
+#
+# Steps (each logged to its own file; a failing step does not stop the later ones, the exit
+# status is 1 if any step failed):
+#   1. build: CMake, Release, CMAKE_CUDA_ARCHITECTURES=90a (TCA_CUDA_ARCH overrides), the CUDA
+#      targets, tca-conform and the refimpl conformance subject
+#   2. cuda_test_kernels: bit-exact vs libtca, both layouts (quick tier; TCA_CHECK_EXPENSIVE=1
+#      with FULL=1)
+#   3. compute-sanitizer memcheck and racecheck on the small subset (TCA_CUDA_TEST_SMALL=1)
+#   4. tca-conform with the CUDA subject, quick and full levels; then the same with
+#      TCA_CUDA_SUBJECT_AS_F=1 (every v1 vector transcoded to layout F before upload)
+#   5. cuda_bench_zipgemm (v1, F and cuBLASLt in the same run), REPS repetitions (default 15)
+# Environment: OUT (log directory), BUILD (build directory, default build-gpu), JOBS (default
+# nproc), REPS, FULL=1, SKIP_BENCH=1, BENCH_FILTER (shape-name substring).
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BUILD=${BUILD:-build-gpu}
+OUT=${OUT:-$ROOT/$BUILD/logs}
+JOBS=${JOBS:-$(nproc)}
+REPS=${REPS:-15}
+ARCH=${TCA_CUDA_ARCH:-90a}
+mkdir -p "$OUT"
+SUMMARY="$OUT/summary.txt"
+: > "$SUMMARY"
+failed=0
+
+step() { # step NAME COMMAND...: run, log to $OUT/NAME.log, record the result
+    local name=$1
+    shift
+    local t0=$(date +%s)
+    echo "== $name: $*" | tee -a "$SUMMARY"
+    "$@" > "$OUT/$name.log" 2>&1
+    local rc=$?
+    local t1=$(date +%s)
+    echo "   $name: exit $rc ($((t1 - t0)) s), log $OUT/$name.log" | tee -a "$SUMMARY"
+    tail -n 3 "$OUT/$name.log" | sed 's/^/   | /' | tee -a "$SUMMARY"
+    [ $rc -eq 0 ] || failed=1
+    return $rc
+}
+
+{
+    echo "date: $(date -u +%FT%TZ)"
+    echo "git: $(git rev-parse HEAD 2>/dev/null) $(git status --porcelain 2>/dev/null | wc -l) modified"
+    nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv,noheader 2>&1
+    nvcc --version 2>&1 | tail -n 1
+} | tee -a "$SUMMARY"
+
+step configure cmake -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DTCA_WITH_CUDA=ON -DTCA_WERROR=ON \
+    -DCMAKE_CUDA_ARCHITECTURES="$ARCH"
+step build cmake --build "$BUILD" -j"$JOBS" --target tca_cuda cuda_test_kernels cuda_bench_zipgemm \
+    tca_subject_cuda tca-conform tca_subject_refimpl || { echo "build failed" | tee -a "$SUMMARY"; exit 1; }
+
+# Resource usage and SASS statistics of the built kernels (for docs/kernel-notes.md).
+step sass bash -c "
+    for o in \$(find '$BUILD/cuda' -name '*.o' -path '*tca_cuda*'); do
+        echo \"### \$o\"; cuobjdump --dump-resource-usage \"\$o\" 2>/dev/null | grep -E 'Function|REG|STACK' ; done"
+
+if [ "${FULL:-0}" = 1 ]; then
+    step test_kernels env TCA_CHECK_EXPENSIVE=1 "$BUILD/cuda/cuda_test_kernels"
+else
+    step test_kernels "$BUILD/cuda/cuda_test_kernels"
+fi
+step test_kernels_cp_async_note echo "(the sm_80 cp.async staging on Hopper needs a build with -DTCA_CUDA_FORCE_CP_ASYNC=ON)"
+
+SAN=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
+step memcheck env TCA_CUDA_TEST_SMALL=1 "$SAN" --tool memcheck --error-exitcode 3 "$BUILD/cuda/cuda_test_kernels"
+step racecheck env TCA_CUDA_TEST_SMALL=1 "$SAN" --tool racecheck --error-exitcode 3 "$BUILD/cuda/cuda_test_kernels"
+step synccheck env TCA_CUDA_TEST_SMALL=1 "$SAN" --tool synccheck --error-exitcode 3 "$BUILD/cuda/cuda_test_kernels"
+
+CONF="$BUILD/conformance/tca-conform"
+SUBJ="$BUILD/cuda/libtca_subject_cuda.so"
+step conform_quick "$CONF" "$SUBJ" --vectors vectors --level quick --junit "$OUT/conform_quick.xml"
+step conform_full "$CONF" "$SUBJ" --vectors vectors --level full --junit "$OUT/conform_full.xml"
+step conform_quick_as_f env TCA_CUDA_SUBJECT_AS_F=1 "$CONF" "$SUBJ" --vectors vectors --level quick \
+    --junit "$OUT/conform_quick_as_f.xml"
+step conform_full_as_f env TCA_CUDA_SUBJECT_AS_F=1 "$CONF" "$SUBJ" --vectors vectors --level full \
+    --junit "$OUT/conform_full_as_f.xml"
+
+if [ "${SKIP_BENCH:-0}" != 1 ]; then
+    step bench "$BUILD/cuda/cuda_bench_zipgemm" "$REPS" "${BENCH_FILTER:-}"
+    grep -A 12 "## Summary" "$OUT/bench.log" | tee -a "$SUMMARY"
+fi
+
+echo "overall: $([ $failed -eq 0 ] && echo PASS || echo FAIL)" | tee -a "$SUMMARY"
+exit $failed

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Layout F (spec 8): warp-private staging of one or two adjacent 16 x 64 strips and their decoding
+ * into the sixteen bf16x2 mma.sync A-fragment registers per strip (spec 8.2 = spec 7.3 mapping).
+ *
+ * Staging (per K tile): the strip records are fixed-size and contiguous (strip s = 4g + med, spec
+ * 8.2), so NS strips are one copy of 1408*NS bytes; their exception slices are contiguous too,
+ * Exception_Offsets[s] .. Exception_Offsets[s+NS], 16-byte aligned and a multiple of 16 long
+ * (spec 8.5, 8.6), so they are a second copy. sm_90: two cp.async.bulk copies by one lane on a
+ * per-stage mbarrier; sm_80: 16-byte cp.async by all lanes (strip_decode.cuh primitives).
+ *
+ * Decoding, per lane and strip (docs/kernel-notes.md "Layout F"):
+ *   prelude  three conflict-free 32-bit code-word loads (spec 8.3), slice 3's codes from the
+ *            spare bits, fallback flags per nibble as bit 3 (~(c + 7) & 8), the lane's exception
+ *            count (one popc), a 5-step shfl.up scan for start(l) (spec 8.5), and two 16-byte loads
+ *            of the lane's sign-mantissa bytes (spec 8.4);
+ *   window   the lane's first 8 exception bytes (three aligned 32-bit loads and two funnel shifts),
+ *            each byte rotated right by one bit; a warp-uniform rare path (vote.any: some lane has
+ *            more than 8 exceptions in the strip) reloads the window per slice instead;
+ *   slice    per 4 elements: exponent bytes by one prmt over the table {rot(base + c)} with the
+ *            nibble codes as selectors (code 0 selects byte 0 = 0, spec 8.3 "why" (2)); exception
+ *            bytes by one prmt over the window with selectors rank(l, e) (one IMAD per slice:
+ *            flags * 0x02222222 + running rank replicated in every nibble); their merge by a
+ *            byte mask (one prmt) and one LOP3;
+ *   register per element pair: sign-mantissa bytes spread [b0, b0, b1, b1] (prmt), exponent
+ *            bytes as [E0&1 replicated, rot(E0), E1&1 replicated, rot(E1)] (one prmt, sign mode),
+ *            and one LOP3 bit-select: x = (s << 15) | (E << 7) | m (spec 4.3, 8.5). */
+#ifndef TCA_STRIP_DECODE_F_CUH
+#define TCA_STRIP_DECODE_F_CUH
+#include <cuda_runtime.h>
+#include <stdint.h>
+#include "strip_decode.cuh"
+#include "tca_cuda_internal.h"
+
+namespace tca_cuda {
+
+constexpr uint32_t kFRec = TCA_TBE_F_STRIP_BYTES; /* 1408: codes (384) + sign-mantissa (1024) */
+constexpr uint32_t kFSm = TCA_TBE_F_CODES_BYTES;  /* 384: record offset of the sign-mantissa bytes */
+constexpr uint32_t kFSlack = 16;                  /* never-copied bytes after the exceptions */
+
+/** Where a staged group of NS strips sits and whether its offsets were usable. */
+struct FStageInfo {
+    uint32_t n0;  /* strip 0's padded exception slice length (bytes) */
+    uint32_t n1;  /* strip 1's (NS = 2), else 0 */
+    uint32_t ok;  /* offsets ordered, 16-aligned, inside Exceptions and the staging capacity */
+};
+
+/** Strip index in the F stream of strip row `srow` (16-row units of the padded matrix) at K tile
+ *  kt: g = (srow / 4) * GC + kt, s = 4g + srow % 4 (spec 5.2, 8.2). */
+__device__ __forceinline__ uint64_t f_strip_index(const TcaDevArraysF &a, uint32_t srow, uint32_t kt) {
+    return 4 * ((uint64_t)(srow >> 2) * a.ktiles + kt) + (srow & 3u);
+}
+
+/** Issue the copies of NS strips starting at strip row srow (srow even when NS = 2: strips 4g+0,1
+ *  or 4g+2,3 of one global tile) for K tile kt into `stage`. */
+template <int NS>
+__device__ __forceinline__ FStageInfo stage_f(const TcaDevArraysF &a, uint8_t *stage, uint32_t srow, uint32_t kt,
+                                              uint32_t lane, uint32_t bar) {
+    const uint64_t s = f_strip_index(a, srow, kt);
+    /* spec 8.6: strip s's slice is [XO[s], XO[s+1]); s + NS <= 4G is inside the table */
+    const uint64_t x0 = __ldg(a.xo + s), x1 = __ldg(a.xo + s + 1);
+    const uint64_t x2 = NS == 2 ? __ldg(a.xo + s + 2) : x1;
+    const uint32_t cap = NS == 2 ? a.cap_exc2 : a.cap_exc1;
+    const uint32_t ok = x0 <= x1 && x1 <= x2 && x2 <= a.exc_len && ((x0 | x1 | x2) & 15u) == 0 && x2 - x0 <= cap;
+    if (!ok && lane == 0) atomicOr(a.err, TCA_CUDA_ERR_F_OFFSETS);
+    const uint32_t nexc = ok ? (uint32_t)(x2 - x0) : 0;
+    const uint8_t *rec = a.strips + (uint64_t)kFRec * s;
+#if TCA_BULK_COPY
+    if (lane == 0) {
+        fence_proxy_async(); /* the stage's earlier generic reads come before the new async writes */
+        const uint32_t dst = shared_ptr(stage);
+        mbar_expect_tx(bar, kFRec * NS + nexc);
+        bulk_copy(dst, rec, kFRec * NS, bar);
+        if (nexc) bulk_copy(dst + kFRec * NS, a.exc + x0, nexc, bar);
+    }
+#else
+    for (uint32_t c = lane; c < kFRec * NS / 16; c += 32) cp_async16(stage + 16 * c, rec + 16 * c);
+    for (uint32_t c = lane; c < nexc / 16; c += 32) cp_async16(stage + kFRec * NS + 16 * c, a.exc + x0 + 16 * c);
+    cp_async_commit();
+#endif
+    FStageInfo info;
+    info.n0 = ok ? (uint32_t)(x1 - x0) : 0;
+    info.n1 = ok ? (uint32_t)(x2 - x1) : 0;
+    info.ok = ok;
+    return info;
+}
+
+/** The exponent table: byte c of {t0, t1} = rot(base + c) for c = 1..7 (spec 4.2: exponent =
+ *  base + code), byte 0 = 0 (fallback: the exception byte is merged in instead). rot(E) =
+ *  (E >> 1) | ((E & 1) << 7): its low 7 bits are the exponent's bits 1..7 (bits 8..14 of the
+ *  BF16 pattern) and its sign bit is the exponent's bit 0 (bit 7 of the pattern). */
+__device__ __forceinline__ uint32_t rot_bytes(uint32_t w) {
+    return ((w >> 1) & 0x7F7F7F7Fu) | ((w << 7) & 0x80808080u);
+}
+__device__ __forceinline__ void f_table(uint32_t base, uint32_t &t0, uint32_t &t1) {
+    const uint32_t b = base * 0x01010101u;
+    t0 = rot_bytes(b + 0x03020100u) & 0xFFFFFF00u; /* code 0 -> 0 */
+    t1 = rot_bytes(b + 0x07060504u);
+}
+
+/** Per-lane prelude of one strip: codes and fallback flags of the four slices. */
+struct FLane {
+    uint32_t c[4];  /* slice i's eight 3-bit codes, one per nibble (bit 3 of each nibble clear) */
+    uint32_t f[4];  /* bit 3 of nibble n set iff element n of slice i is a fallback (code 0) */
+    uint32_t cnt;   /* the lane's fallback elements in the strip, 0..32 */
+};
+
+__device__ __forceinline__ FLane f_lane(const uint8_t *rec, uint32_t lane) {
+    FLane L;
+    const uint32_t *cw = reinterpret_cast<const uint32_t *>(rec);
+    const uint32_t w0 = cw[lane], w1 = cw[32 + lane], w2 = cw[64 + lane]; /* spec 8.3: word (i, l) */
+    /* spec 8.3: slice 3's code bit i is the spare bit 4n+3 of word (i, l) */
+    L.c[3] = ((w0 >> 3) & 0x11111111u) | ((w1 >> 2) & 0x22222222u) | ((w2 >> 1) & 0x44444444u);
+    L.c[0] = w0 & 0x77777777u;
+    L.c[1] = w1 & 0x77777777u;
+    L.c[2] = w2 & 0x77777777u;
+    uint32_t all = 0;
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        /* code + 7 reaches 8 exactly for codes 1..7 (no carry between nibbles: at most 14) */
+        L.f[i] = ~(L.c[i] + 0x77777777u) & 0x88888888u;
+        all |= L.f[i] >> (3 - i); /* disjoint bits: one popc for the four slices */
+    }
+    L.cnt = __popc(all);
+    return L;
+}
+
+/** Load 8 exception bytes from shared byte address xa (any alignment) as two words, each byte
+ *  rotated (rot_bytes). Reads at most 11 bytes past the 8th (inside the stage's slack). */
+__device__ __forceinline__ void f_window(uint32_t xa, uint32_t &w0, uint32_t &w1) {
+    const uint32_t al = xa & ~3u, sh = (xa & 3u) * 8;
+    const uint32_t u0 = lds_u32(al), u1 = lds_u32(al + 4), u2 = lds_u32(al + 8);
+    w0 = rot_bytes(__funnelshift_r(u0, u1, sh));
+    w1 = rot_bytes(__funnelshift_r(u1, u2, sh));
+}
+
+/** Merge rotated exponent bytes e (4 elements) with their sign-mantissa bytes sm (4 bytes) into
+ *  two bf16x2 registers: x = (b & 0x80) << 8 | E << 7 | (b & 0x7F) (spec 8.5). */
+__device__ __forceinline__ void f_merge(uint32_t e, uint32_t sm, uint32_t &r0, uint32_t &r1) {
+    /* [E0&1 x8, rot(E0), E1&1 x8, rot(E1)]: selector nibble 8|j replicates the sign bit of byte j */
+    const uint32_t z0 = prmt(e, 0, 0x1908u), z1 = prmt(e, 0, 0x3B2Au);
+    const uint32_t p0 = prmt(sm, 0, 0x1100u), p1 = prmt(sm, 0, 0x3322u); /* [b0, b0, b1, b1] */
+    r0 = (p0 & 0x807F807Fu) | (z0 & 0x7F807F80u);
+    r1 = (p1 & 0x807F807Fu) | (z1 & 0x7F807F80u);
+}
+
+/** Decode one staged strip for this lane: regs[4i + k] = A register k of slice i (spec 8.2:
+ *  register k holds elements 2k, 2k+1). rec: the strip record in shared memory; xa: shared byte
+ *  address of the lane's first exception byte (slice start + start(l), spec 8.5). RARE: some lane
+ *  of the warp has more than 8 exceptions in this strip (warp-uniform). */
+template <bool RARE>
+__device__ __forceinline__ void f_decode(const uint8_t *rec, const FLane &L, uint32_t xa, uint32_t lane, uint32_t t0,
+                                         uint32_t t1, uint32_t regs[16]) {
+    /* spec 8.4: slices 2h, 2h+1 of lane l are 16 contiguous bytes at 384 + 512h + 16l */
+    const uint32_t sma = smem_addr(rec) + kFSm + 16 * lane;
+    const uint4 s01 = lds_v4(sma), s23 = lds_v4(sma + 512);
+    const uint32_t smw[8] = {s01.x, s01.y, s01.z, s01.w, s23.x, s23.y, s23.z, s23.w};
+    uint32_t w0 = 0, w1 = 0, rrep = 0, r = 0;
+    if (!RARE) f_window(xa, w0, w1);
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        const uint32_t c = L.c[i], f = L.f[i];
+        if (RARE) { /* at most 8 fallbacks per slice: a window at the slice's first rank */
+            f_window(xa + r, w0, w1);
+            r += __popc(f);
+        }
+        /* nibble n: rank of element n among the lane's fallbacks (spec 8.5 rank(l, e)), relative
+         * to the window: running count replicated + fallbacks before n in this slice (<= 8). */
+        const uint32_t sel = f * 0x02222222u + rrep;
+        const uint32_t x0 = prmt(t0, t1, c), x1 = prmt(t0, t1, c >> 16);
+        const uint32_t e0 = prmt(w0, w1, sel), e1 = prmt(w0, w1, sel >> 16);
+        const uint32_t m0 = prmt(0, 0xFFu, f >> 1), m1 = prmt(0, 0xFFu, f >> 17); /* 0xFF where code 0 */
+        const uint32_t ex0 = x0 | (e0 & m0), ex1 = x1 | (e1 & m1);
+        if (!RARE) rrep += __popc(f) * 0x11111111u;
+        f_merge(ex0, smw[2 * i], regs[4 * i + 0], regs[4 * i + 1]);
+        f_merge(ex1, smw[2 * i + 1], regs[4 * i + 2], regs[4 * i + 3]);
+    }
+}
+
+/** Prelude of NS staged strips: per-lane codes and the scans giving each lane's exception start.
+ *  ok: the stage is consistent (the slice lengths equal ceil16 of the strips' fallback counts,
+ *  spec 8.6); otherwise the error word is set and the caller decodes zeros. */
+template <int NS>
+struct FGroup {
+    FLane L[NS];
+    uint32_t xa[NS];  /* shared byte address of the lane's first exception byte per strip */
+    bool rare[NS];
+    bool ok;
+};
+
+template <int NS>
+__device__ __forceinline__ FGroup<NS> f_group(const TcaDevArraysF &a, const uint8_t *stage, const FStageInfo &info,
+                                              uint32_t lane) {
+    FGroup<NS> G;
+    uint32_t incl[NS];
+#pragma unroll
+    for (int h = 0; h < NS; ++h) {
+        G.L[h] = f_lane(stage + kFRec * h, lane);
+        incl[h] = G.L[h].cnt;
+    }
+    /* spec 8.5: start(l) = exclusive prefix sum of the lanes' counts */
+#pragma unroll
+    for (int d = 1; d < 32; d <<= 1) {
+#pragma unroll
+        for (int h = 0; h < NS; ++h) {
+            const uint32_t v = __shfl_up_sync(0xFFFFFFFFu, incl[h], d);
+            if (lane >= (uint32_t)d) incl[h] += v;
+        }
+    }
+    bool consistent = info.ok;
+    const uint32_t xbase = smem_addr(stage + kFRec * NS);
+#pragma unroll
+    for (int h = 0; h < NS; ++h) {
+        const uint32_t total = __shfl_sync(0xFFFFFFFFu, incl[h], 31);
+        const uint32_t n = h == 0 ? info.n0 : info.n1;
+        consistent = consistent && n == ((total + 15u) & ~15u); /* spec 8.6: XO[s+1] - XO[s] = ceil16(n_s) */
+        G.xa[h] = xbase + (h == 0 ? 0u : info.n0) + incl[h] - G.L[h].cnt;
+        G.rare[h] = __any_sync(0xFFFFFFFFu, G.L[h].cnt > 8);
+    }
+    if (info.ok && !consistent && lane == 0) atomicOr(a.err, TCA_CUDA_ERR_F_COUNTS);
+    G.ok = consistent;
+    return G;
+}
+
+/** Decode strip h of a staged group (zeros if the group is inconsistent). */
+template <int NS>
+__device__ __forceinline__ void f_decode_strip(const uint8_t *stage, const FGroup<NS> &G, int h, uint32_t lane,
+                                               uint32_t t0, uint32_t t1, uint32_t regs[16]) {
+    if (!G.ok) {
+#pragma unroll
+        for (int j = 0; j < 16; ++j) regs[j] = 0;
+        return;
+    }
+    if (G.rare[h]) f_decode<true>(stage + kFRec * h, G.L[h], G.xa[h], lane, t0, t1, regs);
+    else f_decode<false>(stage + kFRec * h, G.L[h], G.xa[h], lane, t0, t1, regs);
+}
+
+} // namespace tca_cuda
+#endif

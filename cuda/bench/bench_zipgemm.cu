@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Benchmark: ZipGEMM vs cuBLASLt BF16 (best of its heuristic algorithms, timed) vs decompress +
- * cuBLAS, on Llama-3.1 8B / 70B layer shapes, plus the standalone decompressor and a
- * device-to-device copy as the bandwidth yardstick, all in the same run.
+/* Benchmark: ZipGEMM on layout v1 and on layout F (the same matrix transcoded, spec 8.9) vs
+ * cuBLASLt BF16 (best of its heuristic algorithms, timed) vs decompress + cuBLAS, on Llama-3.1
+ * 8B / 70B layer shapes, plus both standalone decompressors and a device-to-device copy as the
+ * bandwidth yardstick, all in the same run.
  *
  * Method: Gaussian sigma 0.02 BF16 weights, encoded by libtca (row bands in parallel with one
  * common window, then merged and validated on upload); CUDA events around each launch; the L2 is
@@ -24,6 +25,7 @@
 #include "tca/bf16.h"
 #include "tca/prng.h"
 #include "tca/tbe.h"
+#include "tca/tbe_f.h"
 #include "tca_cuda.h"
 
 #define CK(call)                                                                                   \
@@ -254,7 +256,7 @@ int main(int argc, char **argv) {
     const uint64_t ns[] = {1, 2, 4, 8, 16, 32, 64, 128};
     const int nn = sizeof ns / sizeof ns[0];
     const uint32_t s_cand[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64};
-    std::vector<std::vector<double>> sp_auto(nn), sp_best(nn);
+    std::vector<std::vector<double>> sp_auto(nn), sp_best(nn), spf_auto(nn), spf_best(nn);
 
     for (const Shape &sh : shapes) {
         if (*filter && !strstr(sh.name, filter)) continue;
@@ -269,6 +271,17 @@ int main(int argc, char **argv) {
             fprintf(stderr, "upload: %s\n", tca_status_name(st));
             return 2;
         }
+        /* Layout F: the same matrix transcoded (spec 8.9; validated again by the upload). */
+        tca_tbe_f_matrix *fmat = NULL;
+        tca_cuda_matrix *dmf = NULL;
+        st = tca_tbe_f_from_v1(&enc.view, NULL, &fmat);
+        if (st == TCA_OK) st = tca_cuda_matrix_upload_f(&fmat->view, &dmf);
+        if (st != TCA_OK) {
+            fprintf(stderr, "layout F: %s\n", tca_status_name(st));
+            return 2;
+        }
+        tca_tbe_f_matrix_free(fmat);
+        const double cbytes_f = (double)tca_cuda_matrix_bytes(dmf);
         const double cbytes_w = (double)tca_cuda_matrix_bytes(dm), dbytes = 2.0 * m * k;
         uint16_t *dw, *dx, *dy;
         CK(cudaMalloc(&dw, m * k * 2));
@@ -307,12 +320,26 @@ int main(int argc, char **argv) {
                 return 1;
             }
         }
-        printf("\n## %s: compressed %.1f MB (ratio %.3f, %.2f bits/weight)\n", sh.name, cbytes_w / 1e6,
-               dbytes / cbytes_w, 8.0 * cbytes_w / (m * k));
-        printf("decompressor: %.1f us, %.3f TB/s (compressed read + dense write) = %.0f%% of copy\n", dec_us,
+        const double decf_us = time_us([&] { tca_cuda_decompress(dmf, scratch, m * k, NULL); }, g_reps);
+        {
+            std::vector<uint16_t> back(m * k);
+            CK(cudaMemcpy(back.data(), scratch, m * k * 2, cudaMemcpyDeviceToHost));
+            if (memcmp(back.data(), w.data(), m * k * 2) != 0) {
+                fprintf(stderr, "layout F decompress mismatch on %s\n", sh.name);
+                return 1;
+            }
+        }
+        printf("\n## %s: compressed %.1f MB (ratio %.3f, %.2f bits/weight); layout F %.1f MB (%.2f bits/weight)\n",
+               sh.name, cbytes_w / 1e6, dbytes / cbytes_w, 8.0 * cbytes_w / (m * k), cbytes_f / 1e6,
+               8.0 * cbytes_f / (m * k));
+        printf("decompressor v1: %.1f us, %.3f TB/s (compressed read + dense write) = %.0f%% of copy\n", dec_us,
                (cbytes_w + dbytes) / (dec_us * 1e-6) / 1e12, 100.0 * (cbytes_w + dbytes) / (dec_us * 1e-6) / 1e12 / copy_tbs);
+        printf("decompressor F: %.1f us, %.3f TB/s (compressed read + dense write) = %.0f%% of copy\n", decf_us,
+               (cbytes_f + dbytes) / (decf_us * 1e-6) / 1e12,
+               100.0 * (cbytes_f + dbytes) / (decf_us * 1e-6) / 1e12 / copy_tbs);
         printf("| N | cuBLASLt us | ZipGEMM auto us (S) | speedup | ZipGEMM best us (S) | speedup | decomp+cuBLAS us | "
-               "ZipGEMM compressed TB/s | cuBLAS dense TB/s |\n|---|---|---|---|---|---|---|---|---|\n");
+               "ZipGEMM compressed TB/s | cuBLAS dense TB/s | F auto us (S) | F speedup | F best us (S) | F speedup | "
+               "F compressed TB/s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (int ni = 0; ni < nn; ++ni) {
             const uint64_t n = ns[ni];
             lt_setup(lt, m, k, n);
@@ -334,14 +361,32 @@ int main(int argc, char **argv) {
             }
             const double dd = time_us([&] { tca_cuda_gemm_dense(dm, dx, n, dy, scratch, NULL); }, g_reps);
             CK(cudaGetLastError());
+            /* layout F: the same automatic S (same work split) and the same sweep */
+            const uint32_t fa_s = tca_cuda_gemm_auto_split(dmf, n);
+            const double fa = time_us([&] { tca_cuda_gemm(dmf, dx, n, fa_s, dy, NULL, ws, wsb, NULL); }, g_reps);
+            double fb = fa;
+            uint32_t fb_s = fa_s;
+            for (uint32_t s : s_cand) {
+                if (s > (k + 63) / 64 || s == fa_s) continue;
+                const double t = time_us([&] { tca_cuda_gemm(dmf, dx, n, s, dy, NULL, ws, wsb, NULL); }, g_reps);
+                if (t < fb) {
+                    fb = t;
+                    fb_s = s;
+                }
+            }
+            CK(cudaGetLastError());
             sp_auto[ni].push_back(lt_us / za);
             sp_best[ni].push_back(lt_us / zb);
-            printf("| %llu | %.1f | %.1f (%u) | %.3f | %.1f (%u) | %.3f | %.1f | %.3f | %.3f |\n", (unsigned long long)n,
-                   lt_us, za, sa, lt_us / za, zb, sb, lt_us / zb, dd, cbytes_w / (za * 1e-6) / 1e12,
-                   dbytes / (lt_us * 1e-6) / 1e12);
+            spf_auto[ni].push_back(lt_us / fa);
+            spf_best[ni].push_back(lt_us / fb);
+            printf("| %llu | %.1f | %.1f (%u) | %.3f | %.1f (%u) | %.3f | %.1f | %.3f | %.3f | %.1f (%u) | %.3f | %.1f (%u) "
+                   "| %.3f | %.3f |\n",
+                   (unsigned long long)n, lt_us, za, sa, lt_us / za, zb, sb, lt_us / zb, dd,
+                   cbytes_w / (za * 1e-6) / 1e12, dbytes / (lt_us * 1e-6) / 1e12, fa, fa_s, lt_us / fa, fb, fb_s,
+                   lt_us / fb, cbytes_f / (fa * 1e-6) / 1e12);
             fflush(stdout);
         }
-        if (tca_cuda_matrix_check(dm) != TCA_OK) {
+        if (tca_cuda_matrix_check(dm) != TCA_OK || tca_cuda_matrix_check(dmf) != TCA_OK) {
             fprintf(stderr, "device error word set\n");
             return 1;
         }
@@ -369,21 +414,28 @@ int main(int argc, char **argv) {
         CK(cudaFree(dx));
         CK(cudaFree(dy));
         tca_cuda_matrix_free(dm);
+        tca_cuda_matrix_free(dmf);
     }
 
-    printf("\n## Summary: ZipGEMM / cuBLASLt speedup over the shapes run\n| N | geomean auto | min auto | geomean best-S "
-           "| min best-S |\n|---|---|---|---|---|\n");
-    for (int ni = 0; ni < nn; ++ni) {
-        if (sp_auto[ni].empty()) continue;
-        double la = 0, lb = 0, ma = 1e9, mb = 1e9;
-        for (size_t i = 0; i < sp_auto[ni].size(); ++i) {
-            la += log(sp_auto[ni][i]);
-            lb += log(sp_best[ni][i]);
-            ma = std::min(ma, sp_auto[ni][i]);
-            mb = std::min(mb, sp_best[ni][i]);
+    const char *layout_name[2] = {"v1", "F"};
+    for (int lay = 0; lay < 2; ++lay) {
+        const auto &va = lay ? spf_auto : sp_auto;
+        const auto &vb = lay ? spf_best : sp_best;
+        printf("\n## Summary: ZipGEMM (layout %s) / cuBLASLt speedup over the shapes run\n| N | geomean auto | min auto | "
+               "geomean best-S | min best-S |\n|---|---|---|---|---|\n",
+               layout_name[lay]);
+        for (int ni = 0; ni < nn; ++ni) {
+            if (va[ni].empty()) continue;
+            double la = 0, lb = 0, ma = 1e9, mb = 1e9;
+            for (size_t i = 0; i < va[ni].size(); ++i) {
+                la += log(va[ni][i]);
+                lb += log(vb[ni][i]);
+                ma = std::min(ma, va[ni][i]);
+                mb = std::min(mb, vb[ni][i]);
+            }
+            printf("| %llu | %.3f | %.3f | %.3f | %.3f |\n", (unsigned long long)ns[ni], exp(la / va[ni].size()), ma,
+                   exp(lb / vb[ni].size()), mb);
         }
-        printf("| %llu | %.3f | %.3f | %.3f | %.3f |\n", (unsigned long long)ns[ni], exp(la / sp_auto[ni].size()), ma,
-               exp(lb / sp_best[ni].size()), mb);
     }
     return 0;
 }

@@ -84,14 +84,67 @@ __device__ __forceinline__ FStageInfo stage_f(const TcaDevArraysF &a, uint8_t *s
     return info;
 }
 
-/** The exponent table: byte c of {t0, t1} = rot(base + c) for c = 1..7 (spec 4.2: exponent =
- *  base + code), byte 0 = 0 (fallback: the exception byte is merged in instead). rot(E) =
- *  (E >> 1) | ((E & 1) << 7): its low 7 bits are the exponent's bits 1..7 (bits 8..14 of the
- *  BF16 pattern) and its sign bit is the exponent's bit 0 (bit 7 of the pattern). */
-__device__ __forceinline__ uint32_t rot_bytes(uint32_t w) {
+/* ---------------------------------------------------------------- pure decode arithmetic
+ * Everything from here to f_decode is __host__ __device__ and reads memory only through a `Mem`
+ * accessor (u32 / v4 at a byte address): the device uses shared memory (SharedMem), and the
+ * host-side test cuda/tests/test_f_decode_host.cu runs the very same code over a byte array. */
+#define TCA_F_HD __host__ __device__ __forceinline__
+#ifdef __CUDA_ARCH__
+#define TCA_F_UNROLL _Pragma("unroll")
+#else
+#define TCA_F_UNROLL /* the host compiler does not know the pragma */
+#endif
+
+/** prmt.b32 (default mode): byte j of the result is byte (sel_j & 7) of {b:a}; when bit 3 of the
+ *  selector nibble is set, that byte's sign bit replicated (0x00 or 0xFF). */
+TCA_F_HD uint32_t f_prmt(uint32_t a, uint32_t b, uint32_t sel) {
+#ifdef __CUDA_ARCH__
+    uint32_t d;
+    asm("prmt.b32 %0, %1, %2, %3;\n" : "=r"(d) : "r"(a), "r"(b), "r"(sel));
+    return d;
+#else
+    const uint64_t src = ((uint64_t)b << 32) | a;
+    uint32_t d = 0;
+    for (int j = 0; j < 4; ++j) {
+        const uint32_t nib = (sel >> (4 * j)) & 0xFu;
+        uint32_t byte = (uint32_t)(src >> (8 * (nib & 7u))) & 0xFFu;
+        if (nib & 8u) byte = (byte & 0x80u) ? 0xFFu : 0u;
+        d |= byte << (8 * j);
+    }
+    return d;
+#endif
+}
+TCA_F_HD uint32_t f_popc(uint32_t x) {
+#ifdef __CUDA_ARCH__
+    return __popc(x);
+#else
+    return (uint32_t)__builtin_popcount(x);
+#endif
+}
+/** funnel shift right of {hi:lo} by sh (0..31) */
+TCA_F_HD uint32_t f_shr64(uint32_t lo, uint32_t hi, uint32_t sh) {
+#ifdef __CUDA_ARCH__
+    return __funnelshift_r(lo, hi, sh);
+#else
+    return (uint32_t)((((uint64_t)hi << 32) | lo) >> (sh & 31u));
+#endif
+}
+
+/** Shared-memory accessor of the device kernels: byte addresses into tca_smem. */
+struct SharedMem {
+    __device__ __forceinline__ uint32_t u32(uint32_t a) const { return lds_u32(a); }
+    __device__ __forceinline__ uint4 v4(uint32_t a) const { return lds_v4(a); }
+};
+
+/** rot(E) = (E >> 1) | ((E & 1) << 7) in each byte: its low 7 bits are the exponent's bits 1..7
+ *  (bits 8..14 of the BF16 pattern), its sign bit the exponent's bit 0 (bit 7 of the pattern). */
+TCA_F_HD uint32_t rot_bytes(uint32_t w) {
     return ((w >> 1) & 0x7F7F7F7Fu) | ((w << 7) & 0x80808080u);
 }
-__device__ __forceinline__ void f_table(uint32_t base, uint32_t &t0, uint32_t &t1) {
+/** The exponent table: byte c of {t0, t1} = rot(base + c) for c = 1..7 (spec 4.2: exponent =
+ *  base + code; base + 7 <= 255, no carry between bytes), byte 0 = 0 (fallback: the exception
+ *  byte is merged in instead). */
+TCA_F_HD void f_table(uint32_t base, uint32_t &t0, uint32_t &t1) {
     const uint32_t b = base * 0x01010101u;
     t0 = rot_bytes(b + 0x03020100u) & 0xFFFFFF00u; /* code 0 -> 0 */
     t1 = rot_bytes(b + 0x07060504u);
@@ -104,73 +157,74 @@ struct FLane {
     uint32_t cnt;   /* the lane's fallback elements in the strip, 0..32 */
 };
 
-__device__ __forceinline__ FLane f_lane(const uint8_t *rec, uint32_t lane) {
+/** From the lane's three code words (i, l), i = 0..2 (spec 8.3). */
+TCA_F_HD FLane f_lane_words(uint32_t w0, uint32_t w1, uint32_t w2) {
     FLane L;
-    const uint32_t *cw = reinterpret_cast<const uint32_t *>(rec);
-    const uint32_t w0 = cw[lane], w1 = cw[32 + lane], w2 = cw[64 + lane]; /* spec 8.3: word (i, l) */
     /* spec 8.3: slice 3's code bit i is the spare bit 4n+3 of word (i, l) */
     L.c[3] = ((w0 >> 3) & 0x11111111u) | ((w1 >> 2) & 0x22222222u) | ((w2 >> 1) & 0x44444444u);
     L.c[0] = w0 & 0x77777777u;
     L.c[1] = w1 & 0x77777777u;
     L.c[2] = w2 & 0x77777777u;
     uint32_t all = 0;
-#pragma unroll
+TCA_F_UNROLL
     for (int i = 0; i < 4; ++i) {
         /* code + 7 reaches 8 exactly for codes 1..7 (no carry between nibbles: at most 14) */
         L.f[i] = ~(L.c[i] + 0x77777777u) & 0x88888888u;
         all |= L.f[i] >> (3 - i); /* disjoint bits: one popc for the four slices */
     }
-    L.cnt = __popc(all);
+    L.cnt = f_popc(all);
     return L;
 }
 
-/** Load 8 exception bytes from shared byte address xa (any alignment) as two words, each byte
- *  rotated (rot_bytes). Reads at most 11 bytes past the 8th (inside the stage's slack). */
-__device__ __forceinline__ void f_window(uint32_t xa, uint32_t &w0, uint32_t &w1) {
+/** 8 exception bytes at byte address xa (any alignment) as two words, each byte rotated
+ *  (rot_bytes). Reads the 12 bytes from xa & ~3 (up to 11 past the 8th: the stage's slack). */
+template <class Mem>
+TCA_F_HD void f_window(const Mem &mem, uint32_t xa, uint32_t &w0, uint32_t &w1) {
     const uint32_t al = xa & ~3u, sh = (xa & 3u) * 8;
-    const uint32_t u0 = lds_u32(al), u1 = lds_u32(al + 4), u2 = lds_u32(al + 8);
-    w0 = rot_bytes(__funnelshift_r(u0, u1, sh));
-    w1 = rot_bytes(__funnelshift_r(u1, u2, sh));
+    const uint32_t u0 = mem.u32(al), u1 = mem.u32(al + 4), u2 = mem.u32(al + 8);
+    w0 = rot_bytes(f_shr64(u0, u1, sh));
+    w1 = rot_bytes(f_shr64(u1, u2, sh));
 }
 
 /** Merge rotated exponent bytes e (4 elements) with their sign-mantissa bytes sm (4 bytes) into
  *  two bf16x2 registers: x = (b & 0x80) << 8 | E << 7 | (b & 0x7F) (spec 8.5). */
-__device__ __forceinline__ void f_merge(uint32_t e, uint32_t sm, uint32_t &r0, uint32_t &r1) {
+TCA_F_HD void f_merge(uint32_t e, uint32_t sm, uint32_t &r0, uint32_t &r1) {
     /* [E0&1 x8, rot(E0), E1&1 x8, rot(E1)]: selector nibble 8|j replicates the sign bit of byte j */
-    const uint32_t z0 = prmt(e, 0, 0x1908u), z1 = prmt(e, 0, 0x3B2Au);
-    const uint32_t p0 = prmt(sm, 0, 0x1100u), p1 = prmt(sm, 0, 0x3322u); /* [b0, b0, b1, b1] */
+    const uint32_t z0 = f_prmt(e, 0, 0x1908u), z1 = f_prmt(e, 0, 0x3B2Au);
+    const uint32_t p0 = f_prmt(sm, 0, 0x1100u), p1 = f_prmt(sm, 0, 0x3322u); /* [b0, b0, b1, b1] */
     r0 = (p0 & 0x807F807Fu) | (z0 & 0x7F807F80u);
     r1 = (p1 & 0x807F807Fu) | (z1 & 0x7F807F80u);
 }
 
-/** Decode one staged strip for this lane: regs[4i + k] = A register k of slice i (spec 8.2:
- *  register k holds elements 2k, 2k+1). rec: the strip record in shared memory; xa: shared byte
- *  address of the lane's first exception byte (slice start + start(l), spec 8.5). RARE: some lane
- *  of the warp has more than 8 exceptions in this strip (warp-uniform). */
-template <bool RARE>
-__device__ __forceinline__ void f_decode(const uint8_t *rec, const FLane &L, uint32_t xa, uint32_t lane, uint32_t t0,
-                                         uint32_t t1, uint32_t regs[16]) {
+/** Decode one staged strip for lane `lane`: regs[4i + k] = A register k of slice i (spec 8.2:
+ *  register k holds elements 2k, 2k+1). rec: byte address of the strip record; xa: byte address
+ *  of the lane's first exception byte (strip slice start + start(l), spec 8.5). RARE: some lane
+ *  of the warp has more than 8 exceptions in this strip (warp-uniform choice). */
+template <bool RARE, class Mem>
+TCA_F_HD void f_decode(const Mem &mem, uint32_t rec, const FLane &L, uint32_t xa, uint32_t lane, uint32_t t0,
+                       uint32_t t1, uint32_t regs[16]) {
     /* spec 8.4: slices 2h, 2h+1 of lane l are 16 contiguous bytes at 384 + 512h + 16l */
-    const uint32_t sma = smem_addr(rec) + kFSm + 16 * lane;
-    const uint4 s01 = lds_v4(sma), s23 = lds_v4(sma + 512);
+    const uint32_t sma = rec + kFSm + 16 * lane;
+    const uint4 s01 = mem.v4(sma), s23 = mem.v4(sma + 512);
     const uint32_t smw[8] = {s01.x, s01.y, s01.z, s01.w, s23.x, s23.y, s23.z, s23.w};
     uint32_t w0 = 0, w1 = 0, rrep = 0, r = 0;
-    if (!RARE) f_window(xa, w0, w1);
-#pragma unroll
+    if (!RARE) f_window(mem, xa, w0, w1);
+TCA_F_UNROLL
     for (int i = 0; i < 4; ++i) {
         const uint32_t c = L.c[i], f = L.f[i];
         if (RARE) { /* at most 8 fallbacks per slice: a window at the slice's first rank */
-            f_window(xa + r, w0, w1);
-            r += __popc(f);
+            f_window(mem, xa + r, w0, w1);
+            r += f_popc(f);
         }
         /* nibble n: rank of element n among the lane's fallbacks (spec 8.5 rank(l, e)), relative
-         * to the window: running count replicated + fallbacks before n in this slice (<= 8). */
+         * to the window: running count replicated + fallbacks before n in this slice (<= 8, so
+         * no carry between nibbles) */
         const uint32_t sel = f * 0x02222222u + rrep;
-        const uint32_t x0 = prmt(t0, t1, c), x1 = prmt(t0, t1, c >> 16);
-        const uint32_t e0 = prmt(w0, w1, sel), e1 = prmt(w0, w1, sel >> 16);
-        const uint32_t m0 = prmt(0, 0xFFu, f >> 1), m1 = prmt(0, 0xFFu, f >> 17); /* 0xFF where code 0 */
+        const uint32_t x0 = f_prmt(t0, t1, c), x1 = f_prmt(t0, t1, c >> 16);
+        const uint32_t e0 = f_prmt(w0, w1, sel), e1 = f_prmt(w0, w1, sel >> 16);
+        const uint32_t m0 = f_prmt(0, 0xFFu, f >> 1), m1 = f_prmt(0, 0xFFu, f >> 17); /* 0xFF where code 0 */
         const uint32_t ex0 = x0 | (e0 & m0), ex1 = x1 | (e1 & m1);
-        if (!RARE) rrep += __popc(f) * 0x11111111u;
+        if (!RARE) rrep += f_popc(f) * 0x11111111u;
         f_merge(ex0, smw[2 * i], regs[4 * i + 0], regs[4 * i + 1]);
         f_merge(ex1, smw[2 * i + 1], regs[4 * i + 2], regs[4 * i + 3]);
     }
@@ -194,7 +248,9 @@ __device__ __forceinline__ FGroup<NS> f_group(const TcaDevArraysF &a, const uint
     uint32_t incl[NS];
 #pragma unroll
     for (int h = 0; h < NS; ++h) {
-        G.L[h] = f_lane(stage + kFRec * h, lane);
+        /* spec 8.3: word (i, l) at record byte 4 (32 i + l): three conflict-free loads */
+        const uint32_t *cw = reinterpret_cast<const uint32_t *>(stage + kFRec * h);
+        G.L[h] = f_lane_words(cw[lane], cw[32 + lane], cw[64 + lane]);
         incl[h] = G.L[h].cnt;
     }
     /* spec 8.5: start(l) = exclusive prefix sum of the lanes' counts */
@@ -230,8 +286,10 @@ __device__ __forceinline__ void f_decode_strip(const uint8_t *stage, const FGrou
         for (int j = 0; j < 16; ++j) regs[j] = 0;
         return;
     }
-    if (G.rare[h]) f_decode<true>(stage + kFRec * h, G.L[h], G.xa[h], lane, t0, t1, regs);
-    else f_decode<false>(stage + kFRec * h, G.L[h], G.xa[h], lane, t0, t1, regs);
+    const SharedMem mem;
+    const uint32_t rec = smem_addr(stage + kFRec * h);
+    if (G.rare[h]) f_decode<true>(mem, rec, G.L[h], G.xa[h], lane, t0, t1, regs);
+    else f_decode<false>(mem, rec, G.L[h], G.xa[h], lane, t0, t1, regs);
 }
 
 } // namespace tca_cuda

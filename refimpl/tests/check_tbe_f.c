@@ -294,6 +294,10 @@ START_TEST(test_tbe_f_hand_stream)
     uint32_t ccrc = tca_crc32c(e + 64, 9836 - 64 - 4);
     for (int k = 0; k < 4; k++) e[9832 + k] = (uint8_t)(ccrc >> (8 * k));
     for (size_t i = 0; i < n; i++) ck_assert_msg(s[i] == e[i], "byte %zu: got %02x, expected %02x", i, s[i], e[i]);
+    /* the checksum bytes printed in spec 8.11 */
+    static const uint8_t hcrc_spec[4] = {0xE3, 0x41, 0xCA, 0x98}, ccrc_spec[4] = {0x74, 0x10, 0x21, 0x4F};
+    ck_assert_mem_eq(s + 60, hcrc_spec, 4);
+    ck_assert_mem_eq(s + 9832, ccrc_spec, 4);
     /* and it decodes back */
     uint16_t d[16 * 64];
     tca_ck_assert_status(tca_tbe_f_decode_stream(e, sizeof e, d, 16 * 64), TCA_OK);

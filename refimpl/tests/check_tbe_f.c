@@ -445,6 +445,61 @@ START_TEST(test_tbe_f_size_vs_v1)
 }
 END_TEST
 
+/* Allocation failure at every allocation of the F encoder, both transcoders and the stream
+ * transcoder: TCA_ERROR_ALLOC, output untouched, nothing leaked; then success. */
+typedef enum alloc_op { OP_ENCODE, OP_FROM_V1, OP_TO_V1, OP_STREAM } alloc_op;
+
+static void alloc_loop(alloc_op op, const uint16_t *w, uint64_t M, uint64_t K, const tca_tbe_matrix *v1,
+                       const tca_tbe_f_matrix *f, const uint8_t *sf, size_t nf)
+{
+    long fail_at = 0;
+    for (;; fail_at++) {
+        ck_assert_int_lt(fail_at, 100);
+        tca_test_allocator a;
+        tca_test_allocator_init(&a, fail_at);
+        void *sentinel = &a, *out = sentinel;
+        size_t n_out = 0;
+        tca_status st;
+        if (op == OP_ENCODE) st = tca_tbe_f_encode(w, M, K, NULL, &a.base, (tca_tbe_f_matrix **)&out);
+        else if (op == OP_FROM_V1) st = tca_tbe_f_from_v1(&v1->view, &a.base, (tca_tbe_f_matrix **)&out);
+        else if (op == OP_TO_V1) st = tca_tbe_f_to_v1(&f->view, &a.base, (tca_tbe_matrix **)&out);
+        else st = tca_tbe_transcode_stream(sf, nf, TCA_LAYOUT_V1, &a.base, (uint8_t **)&out, &n_out);
+        if (st == TCA_OK) {
+            ck_assert_int_gt(a.live, 0);
+            if (op == OP_ENCODE || op == OP_FROM_V1) tca_tbe_f_matrix_free((tca_tbe_f_matrix *)out);
+            else if (op == OP_TO_V1) tca_tbe_matrix_free((tca_tbe_matrix *)out);
+            else tca_free(&a.base, out);
+            ck_assert_int_eq(a.live, 0);
+            break;
+        }
+        tca_ck_assert_status(st, TCA_ERROR_ALLOC);
+        ck_assert_ptr_eq(out, sentinel);
+        ck_assert_int_eq(a.live, 0);
+    }
+    ck_assert_int_ge(fail_at, 1);
+}
+
+START_TEST(test_tbe_f_alloc_failures)
+{
+    uint64_t M = 130, K = 70;
+    uint16_t *w = malloc(M * K * 2);
+    tca_prng r;
+    tca_prng_seed(&r, tca_test_seed() ^ 12);
+    for (uint64_t i = 0; i < M * K; i++) w[i] = gauss(&r, 0.02);
+    tca_tbe_matrix *v1 = NULL;
+    tca_tbe_f_matrix *f = NULL;
+    tca_ck_assert_status(tca_tbe_encode(w, M, K, NULL, NULL, &v1), TCA_OK);
+    tca_ck_assert_status(tca_tbe_f_encode(w, M, K, NULL, NULL, &f), TCA_OK);
+    size_t nf = 0;
+    uint8_t *sf = f_stream(&f->view, &nf);
+    for (int op = OP_ENCODE; op <= OP_STREAM; op++) alloc_loop((alloc_op)op, w, M, K, v1, f, sf, nf);
+    free(sf);
+    tca_tbe_f_matrix_free(f);
+    tca_tbe_matrix_free(v1);
+    free(w);
+}
+END_TEST
+
 Suite *tca_tbe_f_suite(void);
 Suite *tca_tbe_f_suite(void)
 {
@@ -460,6 +515,7 @@ Suite *tca_tbe_f_suite(void)
     tcase_add_test(tc, test_tbe_f_arrangement_vs_spec_table);
     tcase_add_test(tc, test_tbe_f_noncanonical_rejected);
     tcase_add_test(tc, test_tbe_f_size_vs_v1);
+    tcase_add_test(tc, test_tbe_f_alloc_failures);
     suite_add_tcase(s, tc);
     return s;
 }

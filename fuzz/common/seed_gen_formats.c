@@ -3,8 +3,9 @@
  * deterministically (tca_prng with fixed seeds, no clock, no files read):
  *   container_decode      plain safetensors files made with the builder (ragged 2-D BF16 tensors
  *                         of weight-like, zero, random and narrow-exponent data, other dtypes and
- *                         ranks, metadata) and their compressed checkpoints (with and without
- *                         force), so the fuzzer starts inside both readers;
+ *                         ranks, metadata) and their compressed checkpoints (layout v1 with and
+ *                         without force, layout F forced), so the fuzzer starts inside both
+ *                         readers;
  *   container_round_trip  short payloads (the target takes its parameters from the tail);
  *   tv_parse              .tv files written with tca_tv_writer (header, MMA records of every op
  *                         computed by the emulator, u64/x64/hex/bytes/sha256 values, comments),
@@ -139,6 +140,21 @@ static void container_seeds(const char *dir)
             snprintf(name, sizeof name, "compressed-%02zu-force%d.safetensors", s, force);
             write_file(dir, "container_decode", name, out.data, out.size);
             tca_st_buffer_free(&out);
+        }
+        { /* layout F (spec 8, container version 1.1), forced */
+            tca_st_file *in = NULL;
+            tca_ckpt_plan *plan = NULL;
+            tca_st_buffer out = {0};
+            check(tca_st_parse(file, size, NULL, &in), "parse");
+            check(tca_ckpt_plan_new(in, 1, NULL, &plan), "plan");
+            plan->layout = TCA_LAYOUT_F;
+            for (size_t i = 0; i < plan->n_items; i++) check(tca_ckpt_plan_encode(plan, i), "plan encode");
+            check(tca_ckpt_plan_write(plan, tca_st_sink_buffer, &out, NULL), "plan write");
+            snprintf(name, sizeof name, "compressed-%02zu-layoutF.safetensors", s);
+            write_file(dir, "container_decode", name, out.data, out.size);
+            tca_st_buffer_free(&out);
+            tca_ckpt_plan_free(plan);
+            tca_st_free(in);
         }
         free(file);
     }

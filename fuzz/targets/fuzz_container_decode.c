@@ -11,8 +11,8 @@
  *     decompression succeeds exactly when every entry decodes, its output has the announced size,
  *     parses as safetensors again with the declared names, dtypes and shapes, carries the stored
  *     original header verbatim, and holds each entry's decoded bytes at its original offsets;
- *     each decoded compressed tensor re-encodes, with the stored window, to the identical arrays
- *     (the encoding is canonical: spec 11);
+ *     each decoded compressed tensor re-encodes, with the stored window and in its layout (v1 or
+ *     F, spec 8), to the identical arrays (the encoding is canonical: spec 11);
  *   - an entry whose CRC fails is also decoded past the CRC (its view straight to tca_tbe_decode),
  *     so mutated arrays reach the TBE validator: FORMAT codes only, canonical when accepted. */
 #include <stdlib.h>
@@ -67,26 +67,37 @@ static void plain_round_trip(const uint8_t *data, size_t size, int force)
     tca_st_buffer_free(&back);
 }
 
-/* Re-encode a decoded compressed entry with its stored window: the same arrays (spec 11). */
+/* Re-encode a decoded compressed entry with its stored window, in its layout (v1, or F of spec
+ * 8): the same arrays (spec 11). Both sides go through the same stream writer. */
 static void check_canonical(const tca_ckpt_entry *e, const uint16_t *w)
 {
+    int f = e->layout == TCA_LAYOUT_F;
+    uint64_t rows = f ? e->f_view.hdr.rows : e->view.hdr.rows, cols = f ? e->f_view.hdr.cols : e->view.hdr.cols;
     tca_tbe_encode_options opt;
     tca_tbe_encode_options_default(&opt);
-    opt.window_start = e->view.hdr.base + 1;
+    opt.window_start = (f ? e->f_view.hdr.base : e->view.hdr.base) + 1;
     opt.content_checksum = 0;
-    tca_tbe_matrix *m = NULL;
-    FUZZ_ASSERT(tca_tbe_encode(w, e->view.hdr.rows, e->view.hdr.cols, &opt, NULL, &m) == TCA_OK);
-    uint64_t bound = tca_tbe_stream_bound(e->view.hdr.rows, e->view.hdr.cols);
+    uint64_t bound = f ? tca_tbe_f_stream_bound(rows, cols) : tca_tbe_stream_bound(rows, cols);
     uint8_t *s1 = malloc(bound), *s2 = malloc(bound);
     FUZZ_ASSERT(s1 && s2);
     size_t n1 = 0, n2 = 0;
-    FUZZ_ASSERT(tca_tbe_stream_write(&m->view, s1, bound, &n1) == TCA_OK);
-    FUZZ_ASSERT(tca_tbe_stream_write(&e->view, s2, bound, &n2) == TCA_OK);
-    FUZZ_ASSERT_MSG(n1 == n2 && memcmp(s1, s2, n1) == 0, "accepted entry '%s' is not the canonical encoding",
-                    e->original->name);
+    if (f) {
+        tca_tbe_f_matrix *m = NULL;
+        FUZZ_ASSERT(tca_tbe_f_encode(w, rows, cols, &opt, NULL, &m) == TCA_OK);
+        FUZZ_ASSERT(tca_tbe_f_stream_write(&m->view, s1, bound, &n1) == TCA_OK);
+        FUZZ_ASSERT(tca_tbe_f_stream_write(&e->f_view, s2, bound, &n2) == TCA_OK);
+        tca_tbe_f_matrix_free(m);
+    } else {
+        tca_tbe_matrix *m = NULL;
+        FUZZ_ASSERT(tca_tbe_encode(w, rows, cols, &opt, NULL, &m) == TCA_OK);
+        FUZZ_ASSERT(tca_tbe_stream_write(&m->view, s1, bound, &n1) == TCA_OK);
+        FUZZ_ASSERT(tca_tbe_stream_write(&e->view, s2, bound, &n2) == TCA_OK);
+        tca_tbe_matrix_free(m);
+    }
+    FUZZ_ASSERT_MSG(n1 == n2 && memcmp(s1, s2, n1) == 0, "accepted entry '%s' (layout %s) is not the canonical encoding",
+                    e->original->name, f ? "F" : "v1");
     free(s1);
     free(s2);
-    tca_tbe_matrix_free(m);
 }
 
 /* A mutated array fails its CRC before the decoder sees it. To fuzz the decoder behind the
@@ -98,7 +109,7 @@ static void decode_past_crc(const tca_ckpt_entry *e)
     if (n > (1u << 22)) return;
     uint16_t *w = malloc(n * sizeof *w);
     FUZZ_ASSERT(w);
-    tca_status st = tca_tbe_decode(&e->view, w, n);
+    tca_status st = e->layout == TCA_LAYOUT_F ? tca_tbe_f_decode(&e->f_view, w, n) : tca_tbe_decode(&e->view, w, n);
     if (st == TCA_OK)
         check_canonical(e, w);
     else

@@ -4,10 +4,11 @@
  * input; tensor bytes from the payload) -> tca_ckpt_compress -> tca_ckpt_decompress.
  * Invariants (spec/tca-safetensors.md):
  *   - the builder's output parses (safetensors 2.6 writers produce what 2 accepts);
- *   - compression succeeds unless a name is reserved (3.4: CONTAINER_NAME), and is
- *     deterministic (compressing twice gives identical bytes);
- *   - with force, every non-empty 2-D BF16 tensor is stored compressed, every other tensor
- *     passes through (5);
+ *   - compression in layout v1 or F (spec 8; chosen by the input) succeeds unless a name is
+ *     reserved (3.4: CONTAINER_NAME), and is deterministic: the plan API in low-memory mode
+ *     writes the identical bytes (for v1, the same as tca_ckpt_compress);
+ *   - with force, every non-empty 2-D BF16 tensor is stored compressed (in the chosen layout),
+ *     every other tensor passes through (5);
  *   - decompression gives back the input file byte for byte (4);
  *   - one damaged byte (position and XOR mask from the input) in the compressed file is either
  *     rejected with a FORMAT/CONTAINER code (by tca_ckpt_open or tca_ckpt_decompress) or still
@@ -18,6 +19,27 @@
 #include "fuzz_util.h"
 #include "tca/safetensors.h"
 #include "tca/tca.h"
+
+/* Compress through the plan API: layout v1 or F (spec 8), optionally in low-memory mode (encodings
+ * dropped after sizing and made again when writing). */
+static tca_status compress_plan(const uint8_t *in, size_t size, int force, tca_layout layout, int low_memory,
+                                tca_st_buffer *out)
+{
+    tca_st_file *f = NULL;
+    tca_status st = tca_st_parse(in, size, NULL, &f);
+    if (st != TCA_OK) return st;
+    tca_ckpt_plan *p = NULL;
+    st = tca_ckpt_plan_new(f, force, NULL, &p);
+    if (st == TCA_OK) {
+        p->layout = layout;
+        p->low_memory = low_memory;
+        for (size_t i = 0; st == TCA_OK && i < p->n_items; i++) st = tca_ckpt_plan_encode(p, i);
+        if (st == TCA_OK) st = tca_ckpt_plan_write(p, tca_st_sink_buffer, out, NULL);
+        tca_ckpt_plan_free(p);
+    }
+    tca_st_free(f);
+    return st;
+}
 
 /* Flip bits of one byte of the compressed file and check that the damage is caught or harmless. */
 static void damage(fuzz_producer *p, const uint8_t *comp, size_t comp_size, const uint8_t *orig, size_t orig_size)
@@ -71,9 +93,11 @@ static void take_name(fuzz_producer *p, char *out, size_t cap, int index)
         memcpy(out + len, s, k);
         len += k;
     }
-    if (take_byte(p) % 16 == 0 && len + 16 < cap) { /* a reserved array name */
-        memcpy(out + len, ".tca.full", 9);
-        len += 9;
+    uint8_t r = take_byte(p);
+    if (r % 16 == 0 && len + 24 < cap) { /* a reserved array name */
+        const char *suffix = r & 16 ? ".tca.exception_offsets" : ".tca.full";
+        memcpy(out + len, suffix, strlen(suffix));
+        len += strlen(suffix);
     }
     if (len == 0) out[len++] = (char)('A' + index);
     out[len] = 0;
@@ -81,7 +105,9 @@ static void take_name(fuzz_producer *p, char *out, size_t cap, int index)
 
 static int has_reserved_suffix(const char *name)
 {
-    static const char *const arrays[] = {"bitmap1", "bitmap2", "bitmap3", "tom", "tog", "sign_mantissa", "full"};
+    /* safetensors 3.4, with the layout F arrays of version 1.1 */
+    static const char *const arrays[] = {"bitmap1", "bitmap2",    "bitmap3", "tom", "tog", "sign_mantissa", "full",
+                                         "strips",  "exceptions", "exception_offsets"};
     size_t n = strlen(name);
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++) {
         size_t k = strlen(arrays[a]);
@@ -95,7 +121,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_producer p;
     fuzz_producer_init(&p, data, size);
     unsigned n_tensors = 1 + take_byte(&p) % MAX_TENSORS;
-    int force = take_byte(&p) & 1;
+    uint8_t mode = take_byte(&p);
+    int force = mode & 1;
+    tca_layout layout = mode & 2 ? TCA_LAYOUT_F : TCA_LAYOUT_V1;
     int with_meta = take_byte(&p) % 4;
 
     tca_st_builder *b = NULL;
@@ -167,12 +195,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tca_st_free(f);
 
     tca_st_buffer c1 = {0}, c2 = {0}, back = {0};
-    st = tca_ckpt_compress(file, fsize, force, NULL, tca_st_sink_buffer, &c1);
+    /* v1: the convenience function; F: the plan API. Then the plan API in low-memory mode must
+     * write the identical bytes (deterministic, and independent of the memory mode). */
+    st = layout == TCA_LAYOUT_V1 ? tca_ckpt_compress(file, fsize, force, NULL, tca_st_sink_buffer, &c1)
+                                 : compress_plan(file, fsize, force, layout, 0, &c1);
     if (reserved) {
         FUZZ_ASSERT_MSG(st == TCA_ERROR_CONTAINER_NAME, "reserved name accepted: %s", tca_status_name(st));
     } else {
         FUZZ_ASSERT_MSG(st == TCA_OK, "compress returned %s", tca_status_name(st));
-        FUZZ_ASSERT(tca_ckpt_compress(file, fsize, force, NULL, tca_st_sink_buffer, &c2) == TCA_OK);
+        FUZZ_ASSERT(compress_plan(file, fsize, force, layout, 1, &c2) == TCA_OK);
         FUZZ_ASSERT(c1.size == c2.size && memcmp(c1.data, c2.data, c1.size) == 0);
 
         tca_ckpt_reader *r = NULL;
@@ -183,6 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             int candidate = dtypes[i] == TCA_ST_BF16 && ranks[i] == 2 && elems[i] > 0;
             if (force) FUZZ_ASSERT(r->entries[i].compressed == candidate);
             else if (!candidate) FUZZ_ASSERT(!r->entries[i].compressed);
+            if (r->entries[i].compressed) FUZZ_ASSERT(r->entries[i].layout == layout);
             FUZZ_ASSERT(tca_ckpt_check_crc(r, i, NULL) == TCA_OK);
         }
         size_t failed = (size_t)-1;

@@ -54,10 +54,23 @@ step configure cmake -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DTCA_WITH_CUDA=ON -
 step build cmake --build "$BUILD" -j"$JOBS" --target tca_cuda cuda_test_kernels cuda_bench_zipgemm \
     tca_subject_cuda tca-conform tca_subject_refimpl || { echo "build failed" | tee -a "$SUMMARY"; exit 1; }
 
-# Resource usage and SASS statistics of the built kernels (for docs/kernel-notes.md).
-step sass bash -c "
-    for o in \$(find '$BUILD/cuda' -name '*.o' -path '*tca_cuda*'); do
-        echo \"### \$o\"; cuobjdump --dump-resource-usage \"\$o\" 2>/dev/null | grep -E 'Function|REG|STACK' ; done"
+# Resource usage and SASS statistics of the built kernels (for docs/kernel-notes.md): registers,
+# stack, and per kernel an opcode histogram (HMMA, PRMT, LOP3, LDS/LDS.128, local memory).
+sass_stats() {
+    local objdir="$BUILD/cuda/CMakeFiles/tca_cuda.dir/src"
+    for o in "$objdir"/zipgemm_f.cu.o "$objdir"/decompress_f.cu.o "$objdir"/zipgemm.cu.o; do
+        echo "### $o"
+        cuobjdump --dump-resource-usage "$o" | grep -E 'Function|REG|STACK'
+        cuobjdump --dump-sass "$o" > "$OUT/$(basename "$o").sass" || return 1
+        awk '/Function :/ { if (fn) report(); fn = $3; delete c; n = 0; next }
+             /^ +\/\*[0-9a-f]+\*\// { op = $2; if (op ~ /^@/) op = $3; sub(/;$/, "", op); c[op]++; n++ }
+             function report() { printf "%s: %d instructions;", fn, n;
+                 for (k in c) if (k ~ /^(HMMA|PRMT|LOP3|LDS|STS|LDL|STL|SHF|IMAD|POPC|SHFL|VOTE|LDG|SYNCS|UBLKCP)/) printf " %s=%d", k, c[k];
+                 printf "\n" }
+             END { if (fn) report() }' "$OUT/$(basename "$o").sass"
+    done
+}
+step sass sass_stats
 
 if [ "${FULL:-0}" = 1 ]; then
     step test_kernels env TCA_CHECK_EXPENSIVE=1 "$BUILD/cuda/cuda_test_kernels"

@@ -20,9 +20,12 @@ static void v1_tile_codes(const tca_tbe_view *v, uint64_t g, uint8_t codes[4096]
             uint64_t b1 = tca__tbe_plane_word(v->bitmap[0], t), b2 = tca__tbe_plane_word(v->bitmap[1], t),
                      b3 = tca__tbe_plane_word(v->bitmap[2], t);
             unsigned r0 = tca__tbe_small_row0(med, j), c0 = tca__tbe_small_col0(j);
-            for (unsigned p = 0; p < 64; p++)
-                codes[64 * (r0 + p / 8) + c0 + p % 8] =
-                    (uint8_t)(((b1 >> p) & 1u) | (((b2 >> p) & 1u) << 1) | (((b3 >> p) & 1u) << 2));
+            for (unsigned r = 0; r < 8; r++) { /* row r = bits 8r .. 8r + 7 (spec 5.3), one byte per code */
+                unsigned sh = 8 * r;
+                uint64_t row = tca__tbe_spread_bits[(b1 >> sh) & 0xFFu] | (tca__tbe_spread_bits[(b2 >> sh) & 0xFFu] << 1) |
+                               (tca__tbe_spread_bits[(b3 >> sh) & 0xFFu] << 2);
+                tca__st64(codes + 64 * (r0 + r) + c0, row);
+            }
         }
 }
 
@@ -58,6 +61,8 @@ tca_status tca_tbe_f_from_v1(const tca_tbe_view *v1, const tca_allocator *alloc,
     if (st != TCA_OK) return st;
     uint16_t vals[4096];
     uint8_t codes[4096];
+    size_t off[TCA__F_STRIP_ELEMS];
+    tca__f_strip_offsets(64, off);
     uint64_t pos = 0;
     tca__st64(offsets, 0);
     for (uint64_t g = 0; g < geo.n_global; g++) {
@@ -65,8 +70,8 @@ tca_status tca_tbe_f_from_v1(const tca_tbe_view *v1, const tca_allocator *alloc,
         v1_tile_codes(v1, g, codes);
         for (unsigned med = 0; med < 4; med++) {
             uint64_t s = 4 * g + med;
-            unsigned n = tca__f_strip_encode(vals + 1024u * med, codes + 1024u * med, 64, h.base,
-                                             strips + (size_t)TCA_TBE_F_STRIP_BYTES * s, exc + pos);
+            unsigned n = tca__f_strip_encode_codes_at(vals + 1024u * med, codes + 1024u * med, off,
+                                                      strips + (size_t)TCA_TBE_F_STRIP_BYTES * s, exc + pos);
             uint64_t padded = tca__f_ceil16(n);
             memset(exc + pos + n, 0, (size_t)(padded - n));
             pos += padded;
@@ -104,12 +109,15 @@ static void v1_write_tile(v1_writer *w, uint64_t g, const uint8_t codes[4096], c
         for (unsigned j = 0; j < 16; j++) {
             unsigned r0 = tca__tbe_small_row0(med, j), c0 = tca__tbe_small_col0(j);
             uint64_t b[3] = {0, 0, 0};
-            for (unsigned p = 0; p < 64; p++) {
-                unsigned at = 64 * (r0 + p / 8) + c0 + p % 8, c = codes[at];
-                uint16_t x = vals[at];
-                for (unsigned k = 0; k < 3; k++) b[k] |= (uint64_t)((c >> k) & 1u) << p;
-                if (c) sm[hf++] = (uint8_t)(((x >> 8) & 0x80u) | (x & 0x7Fu)); /* spec 4.3 */
-                else tca__st16(full + 2u * fl++, x);                              /* spec 4.4 */
+            for (unsigned r = 0; r < 8; r++) {
+                unsigned at = 64 * (r0 + r) + c0;
+                uint64_t row = tca__le64(codes + at); /* byte c = code of element (r, c) */
+                for (unsigned k = 0; k < 3; k++) b[k] |= (uint64_t)tca__tbe_gather_bits(row, k) << (8 * r);
+                for (unsigned c = 0; c < 8; c++) {
+                    uint16_t x = vals[at + c];
+                    if (codes[at + c]) sm[hf++] = (uint8_t)(((x >> 8) & 0x80u) | (x & 0x7Fu)); /* spec 4.3 */
+                    else tca__st16(full + 2u * fl++, x);                                        /* spec 4.4 */
+                }
             }
             uint64_t t = 64 * g + 16u * med + j;
             for (unsigned k = 0; k < 3; k++) tca__st64(w->plane[k] + 8 * t, b[k]);
@@ -170,14 +178,16 @@ tca_status tca_tbe_f_to_v1(const tca_tbe_f_view *f, const tca_allocator *alloc, 
     tca__st64(w.tog + 8, 0);
     uint16_t vals[4096];
     uint8_t codes[4096];
+    size_t off[TCA__F_STRIP_ELEMS];
+    tca__f_strip_offsets(64, off);
     static const uint8_t no_exceptions[1] = {0};
     const uint8_t *exc = f->exceptions ? f->exceptions : no_exceptions;
     for (uint64_t g = 0; g < geo.n_global; g++) {
         for (unsigned med = 0; med < 4; med++) {
             uint64_t s = 4 * g + med;
-            tca__f_strip_decode(f->strips + (size_t)TCA_TBE_F_STRIP_BYTES * s,
-                                exc + tca__le64(f->exception_offsets + 8 * s), h.base, vals + 1024u * med, 64,
-                                codes + 1024u * med);
+            tca__f_strip_decode_codes_at(f->strips + (size_t)TCA_TBE_F_STRIP_BYTES * s,
+                                         exc + tca__le64(f->exception_offsets + 8 * s), h.base, vals + 1024u * med,
+                                         codes + 1024u * med, off);
         }
         v1_write_tile(&w, g, codes, vals);
     }

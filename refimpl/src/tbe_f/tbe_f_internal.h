@@ -67,11 +67,6 @@ uint32_t tca__f_content_checksum(const tca_tbe_f_view *v, const tca_tbe_f_sizes 
 
 /** Number of fallback (code 0) elements of a strip record, from its codes alone (spec 8.5). */
 unsigned tca__f_strip_exceptions(const uint8_t *rec);
-/** Encode a 16 x 64 strip: element (r, c) is vals[r * stride + c]; its code is codes[r * stride +
- *  c] when codes is not NULL, else derived from base (spec 4.2: e - base if in the window, else 0).
- *  Writes the 1408-byte record and the exception bytes (unpadded, spec 8.5); returns their number. */
-unsigned tca__f_strip_encode(const uint16_t *vals, const uint8_t *codes, size_t stride, unsigned base, uint8_t *rec,
-                             uint8_t *exc);
 /** Decode a strip record and its exception bytes (at least tca__f_strip_exceptions(rec) bytes):
  *  element (r, c) goes to out[r * stride + c]; its code to codes[r * stride + c] when codes is not
  *  NULL. Returns the number of exception bytes used. */
@@ -83,11 +78,18 @@ void tca__f_strip_offsets(size_t stride, size_t off[TCA__F_STRIP_ELEMS]);
  *  codes: the decoder's inner loop. */
 unsigned tca__f_strip_decode_at(const uint8_t *rec, const uint8_t *exc, unsigned base, uint16_t *out,
                                 const size_t off[TCA__F_STRIP_ELEMS]);
-/** tca__f_strip_encode with codes from base (spec 4.2) and element k = 32 l + 8 i + n at
- *  vals[off[k]]: the encoder's inner loop. Writes one byte past the last exception (scratch: the
+/** Encode a 16 x 64 strip: element k = 32 l + 8 i + n is vals[off[k]] (offsets from
+ *  tca__f_strip_offsets), its code derived from base (spec 4.2: e - base if in the window, else 0).
+ *  Writes the 1408-byte record and the exception bytes (unpadded, spec 8.5); returns their number.
+ *  The encoder's inner loop. Writes one byte past the last exception (scratch: the
  *  caller's buffer has room; padding or the next strip overwrites it). */
 unsigned tca__f_strip_encode_at(const uint16_t *vals, const size_t off[TCA__F_STRIP_ELEMS], unsigned base,
                                 uint8_t *rec, uint8_t *exc);
+/** The transcoder's forms: codes given (encode) or returned (decode) at the same offsets. */
+unsigned tca__f_strip_encode_codes_at(const uint16_t *vals, const uint8_t *codes, const size_t off[TCA__F_STRIP_ELEMS],
+                                      uint8_t *rec, uint8_t *exc);
+unsigned tca__f_strip_decode_codes_at(const uint8_t *rec, const uint8_t *exc, unsigned base, uint16_t *out,
+                                      uint8_t *codes, const size_t off[TCA__F_STRIP_ELEMS]);
 /** Allocate a matrix whose storage holds the three arrays of a header (sizes computed). */
 tca_status tca__f_matrix_alloc(const tca_tbe_f_header *h, uint64_t exc_capacity, const tca_allocator *alloc,
                                tca_tbe_f_matrix **out, uint8_t **strips, uint8_t **exc, uint8_t **offsets);

@@ -14,8 +14,12 @@
 #      TCA_CUDA_SUBJECT_AS_F=1 (every v1 vector transcoded to layout F before upload)
 #   5. cuda_bench_zipgemm (v1, F and cuBLASLt in the same run), REPS repetitions (default 15)
 # Environment: OUT (log directory), BUILD (build directory, default build-gpu), JOBS (default
-# nproc), REPS, FULL=1, SKIP_BENCH=1, BENCH_FILTER (shape-name substring).
+# nproc), REPS, FULL=1, SKIP_BENCH=1, BENCH_FILTER (shape-name substring), STEPS (a subset of
+# "build test sanitize conform bench cpasync", default all but cpasync; the build is incremental, so a machine that
+# limits one command's time can run the steps as separate calls, e.g. STEPS="build test", then
+# STEPS=sanitize, STEPS=conform, then STEPS=bench with BENCH_FILTER=8B and BENCH_FILTER=70B).
 set -u
+export PATH="$PATH:${CUDA_HOME:-/usr/local/cuda}/bin" # nvcc, cuobjdump, compute-sanitizer
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 BUILD=${BUILD:-build-gpu}
@@ -27,6 +31,8 @@ mkdir -p "$OUT"
 SUMMARY="$OUT/summary.txt"
 : > "$SUMMARY"
 failed=0
+STEPS=${STEPS:-build test sanitize conform bench}
+want() { case " $STEPS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 step() { # step NAME COMMAND...: run, log to $OUT/NAME.log, record the result
     local name=$1
@@ -49,10 +55,12 @@ step() { # step NAME COMMAND...: run, log to $OUT/NAME.log, record the result
     nvcc --version 2>&1 | tail -n 1
 } | tee -a "$SUMMARY"
 
+want build || [ -x "$BUILD/cuda/cuda_test_kernels" ] || STEPS="build $STEPS"
+if want build; then
 step configure cmake -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DTCA_WITH_CUDA=ON -DTCA_WERROR=ON \
     -DCMAKE_CUDA_ARCHITECTURES="$ARCH"
-step build cmake --build "$BUILD" -j"$JOBS" --target tca_cuda cuda_test_kernels cuda_bench_zipgemm \
-    tca_subject_cuda tca-conform tca_subject_refimpl || { echo "build failed" | tee -a "$SUMMARY"; exit 1; }
+step build cmake --build "$BUILD" -j"$JOBS" --target tca_cuda cuda_test_kernels cuda_test_f_decode_host \
+    cuda_bench_zipgemm tca_subject_cuda tca-conform tca_subject_refimpl || { echo "build failed" | tee -a "$SUMMARY"; exit 1; }
 
 # Resource usage and SASS statistics of the built kernels (for docs/kernel-notes.md): registers,
 # stack, and per kernel an opcode histogram (HMMA, PRMT, LOP3, LDS/LDS.128, local memory).
@@ -71,19 +79,33 @@ sass_stats() {
     done
 }
 step sass sass_stats
-
-if [ "${FULL:-0}" = 1 ]; then
-    step test_kernels env TCA_CHECK_EXPENSIVE=1 "$BUILD/cuda/cuda_test_kernels"
-else
-    step test_kernels "$BUILD/cuda/cuda_test_kernels"
 fi
-step test_kernels_cp_async_note echo "(the sm_80 cp.async staging on Hopper needs a build with -DTCA_CUDA_FORCE_CP_ASYNC=ON)"
 
+if want test; then
+    step test_f_decode_host "$BUILD/cuda/cuda_test_f_decode_host"
+    if [ "${FULL:-0}" = 1 ]; then
+        step test_kernels env TCA_CHECK_EXPENSIVE=1 "$BUILD/cuda/cuda_test_kernels"
+    else
+        step test_kernels "$BUILD/cuda/cuda_test_kernels"
+    fi
+fi
+
+# Optional (STEPS=cpasync): the sm_80 cp.async staging path of both layouts, run on Hopper.
+if want cpasync; then
+    step cpasync_build bash -c "cmake -B '$BUILD-cpasync' -DCMAKE_BUILD_TYPE=Release -DTCA_WITH_CUDA=ON \
+        -DTCA_CUDA_FORCE_CP_ASYNC=ON -DCMAKE_CUDA_ARCHITECTURES='$ARCH' && \
+        cmake --build '$BUILD-cpasync' -j$JOBS --target cuda_test_kernels"
+    step cpasync_test env TCA_CUDA_TEST_SMALL=1 "$BUILD-cpasync/cuda/cuda_test_kernels"
+fi
+
+if want sanitize; then
 SAN=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
 step memcheck env TCA_CUDA_TEST_SMALL=1 "$SAN" --tool memcheck --error-exitcode 3 "$BUILD/cuda/cuda_test_kernels"
 step racecheck env TCA_CUDA_TEST_SMALL=1 "$SAN" --tool racecheck --error-exitcode 3 "$BUILD/cuda/cuda_test_kernels"
 step synccheck env TCA_CUDA_TEST_SMALL=1 "$SAN" --tool synccheck --error-exitcode 3 "$BUILD/cuda/cuda_test_kernels"
+fi
 
+if want conform; then
 CONF="$BUILD/conformance/tca-conform"
 SUBJ="$BUILD/cuda/libtca_subject_cuda.so"
 step conform_quick "$CONF" "$SUBJ" --vectors vectors --level quick --junit "$OUT/conform_quick.xml"
@@ -92,8 +114,9 @@ step conform_quick_as_f env TCA_CUDA_SUBJECT_AS_F=1 "$CONF" "$SUBJ" --vectors ve
     --junit "$OUT/conform_quick_as_f.xml"
 step conform_full_as_f env TCA_CUDA_SUBJECT_AS_F=1 "$CONF" "$SUBJ" --vectors vectors --level full \
     --junit "$OUT/conform_full_as_f.xml"
+fi
 
-if [ "${SKIP_BENCH:-0}" != 1 ]; then
+if want bench && [ "${SKIP_BENCH:-0}" != 1 ]; then
     step bench "$BUILD/cuda/cuda_bench_zipgemm" "$REPS" "${BENCH_FILTER:-}"
     grep -A 12 "## Summary" "$OUT/bench.log" | tee -a "$SUMMARY"
 fi

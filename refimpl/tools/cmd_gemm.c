@@ -14,6 +14,7 @@
 #include "tca/alloc.h"
 #include "tca/gemm.h"
 #include "tca/safetensors.h"
+#include "tca/tbe_f.h"
 
 const char tca_cmd_gemm_summary[] = "Y = X W^T with the reference ZipGEMM (W compressed or BF16)";
 
@@ -27,6 +28,7 @@ typedef struct gemm_state {
     tca_st_file *wfile, *xfile;
     tca_ckpt_reader *ckpt;
     uint16_t *wdense, *x;
+    tca_tbe_matrix *wv1; /* a layout F weight, transcoded to v1 (spec 8.9) */
     void *y;
     uint8_t *prefix;
     const char *weight_name; /* the tensor used as W */
@@ -38,6 +40,7 @@ static void gemm_state_free(gemm_state *s)
     free(s->y);
     free(s->x);
     free(s->wdense);
+    tca_tbe_matrix_free(s->wv1);
     tca_ckpt_close(s->ckpt);
     tca_st_free(s->xfile);
     tca_st_free(s->wfile);
@@ -133,7 +136,18 @@ static int open_weight(const char *cmd, const char *path, const char *name, gemm
             tca_ckpt_array bad;
             st = tca_ckpt_check_crc(s->ckpt, (size_t)found, &bad); /* safetensors 3.3 */
             if (st != TCA_OK)
-                return cli_fail(cmd, path, st, "tensor '%s', array %s", e->original->name, tca_ckpt_array_name(bad));
+                return cli_fail(cmd, path, st, "tensor '%s', array %s", e->original->name,
+                                e->layout == TCA_LAYOUT_F ? tca_ckpt_f_array_name(bad) : tca_ckpt_array_name(bad));
+            if (e->layout == TCA_LAYOUT_F) {
+                /* The reference GEMM reads v1 fragments; the lossless transcoder (spec 8.9), which
+                 * validates the F arrays first (spec 8.8), gives the same matrix in v1. */
+                st = tca_tbe_f_to_v1(&e->f_view, NULL, &s->wv1);
+                if (st != TCA_OK) return cli_fail(cmd, path, st, "tensor '%s'", e->original->name);
+                *view = &s->wv1->view;
+                *m = s->wv1->view.hdr.rows;
+                *k = s->wv1->view.hdr.cols;
+                return 0;
+            }
             *view = &e->view;
             *m = e->view.hdr.rows;
             *k = e->view.hdr.cols;

@@ -125,7 +125,9 @@ int tca_cmd_verify(int argc, char **argv)
         st = tca_ckpt_check_crc(r, i, &bad);
         if (st != TCA_OK) {
             if (e->compressed)
-                rc = cli_fail(argv[0], path, st, "tensor %s, array %s.tca.%s", t->name, t->name, tca_ckpt_array_name(bad));
+                rc = cli_fail(argv[0], path, st, "tensor %s, array %s.tca.%s", t->name, t->name,
+                              e->layout == TCA_LAYOUT_F ? tca_ckpt_f_array_name((unsigned)bad)
+                                                        : tca_ckpt_array_name(bad));
             else
                 rc = cli_fail(argv[0], path, st, "tensor %s (stored as is)", t->name);
             goto done;

@@ -62,6 +62,12 @@ expect_rc 0 "$TCA" compress "$W/w.safetensors" "$W/w.tca.safetensors" --force
 expect_rc 0 "$TCA" gemm "$W/w.tca.safetensors" "$W/x.safetensors" "$W/y_comp.safetensors" --split-k 2
 check_y "$W/y_comp.safetensors" || fail "compressed W: wrong Y"
 
+# the same weight in layout F (spec 8) gives the same Y, bit for bit
+expect_rc 0 "$TCA" compress "$W/w.safetensors" "$W/w.f.safetensors" --force --layout f
+expect_rc 0 "$TCA" gemm "$W/w.f.safetensors" "$W/x.safetensors" "$W/y_f.safetensors" --split-k 2
+check_y "$W/y_f.safetensors" || fail "layout F W: wrong Y"
+cmp -s "$W/y_comp.safetensors" "$W/y_f.safetensors" || fail "layout F and v1 weights give different files"
+
 # corrupt one byte of the compressed sign-mantissa array: CRC mismatch, exit 1, no output
 off=$(tensor_offset "$W/w.tca.safetensors" weight.tca.sign_mantissa)
 flip "$W/w.tca.safetensors" "$off" 0

@@ -45,9 +45,10 @@ struct FStageInfo {
 };
 
 /** Strip index in the F stream of strip row `srow` (16-row units of the padded matrix) at K tile
- *  kt: g = (srow / 4) * GC + kt, s = 4g + srow % 4 (spec 5.2, 8.2). */
-__device__ __forceinline__ uint64_t f_strip_index(const TcaDevArraysF &a, uint32_t srow, uint32_t kt) {
-    return 4 * ((uint64_t)(srow >> 2) * a.ktiles + kt) + (srow & 3u);
+ *  kt, with GC = ktiles global-tile columns: g = (srow / 4) * GC + kt, s = 4g + srow % 4 (spec
+ *  5.2, 8.2). Strip rows 2p and 2p+1 are strips s and s+1 of one global tile. */
+__host__ __device__ __forceinline__ uint64_t f_strip_index(uint32_t ktiles, uint32_t srow, uint32_t kt) {
+    return 4 * ((uint64_t)(srow >> 2) * ktiles + kt) + (srow & 3u);
 }
 
 /** Issue the copies of NS strips starting at strip row srow (srow even when NS = 2: strips 4g+0,1
@@ -55,7 +56,7 @@ __device__ __forceinline__ uint64_t f_strip_index(const TcaDevArraysF &a, uint32
 template <int NS>
 __device__ __forceinline__ FStageInfo stage_f(const TcaDevArraysF &a, uint8_t *stage, uint32_t srow, uint32_t kt,
                                               uint32_t lane, uint32_t bar) {
-    const uint64_t s = f_strip_index(a, srow, kt);
+    const uint64_t s = f_strip_index(a.ktiles, srow, kt);
     /* spec 8.6: strip s's slice is [XO[s], XO[s+1]); s + NS <= 4G is inside the table */
     const uint64_t x0 = __ldg(a.xo + s), x1 = __ldg(a.xo + s + 1);
     const uint64_t x2 = NS == 2 ? __ldg(a.xo + s + 2) : x1;

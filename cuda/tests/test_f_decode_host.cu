@@ -5,8 +5,10 @@
  * with prmt emulated bit for bit), driven over every strip of matrices encoded by
  * tca_tbe_f_encode, and compared with the original weights at the A-fragment positions of
  * spec 8.2 (independent of the decoder: row(l, n), col(l, i, n) from the spec's formulas).
- * The exception staging is followed by 16 slack bytes of 0xEE, so a window byte read past the
- * strip's exceptions that leaked into a result would show.
+ * Both stagings are emulated: one strip per stage (the decompressor) and the ZipGEMM kernel's
+ * 32-row slabs (two adjacent records and exception slices per stage, strip indices from the
+ * kernel's f_strip_index). The exception staging is followed by 16 slack bytes of 0xEE, so a
+ * window byte read past the strip's exceptions that leaked into a result would show.
  *
  * Needs no GPU (it never launches a kernel). Exit 0 pass, 1 fail. Seed: TCA_TEST_SEED. */
 #include <stdint.h>
@@ -135,6 +137,65 @@ static void check_matrix(const std::vector<uint16_t> &w, uint64_t m, uint64_t k,
             }
         }
     }
+    /* The ZipGEMM kernel's staging (stage_f<2>): for slab p and K tile kt, strips
+     * f_strip_index(2p, kt) and +1 copied as one 2816-byte range, their exception slices as one
+     * range XO[s] .. XO[s+2]; strip h decoded at record 1408 h with its exceptions at
+     * 2816 + (h ? XO[s+1] - XO[s] : 0) + start(l). Compared at rows 16 (2p + h) + row(l, n),
+     * columns 64 kt + col(l, i, n): the kernel's own geometry, independent of the loop above. */
+    const uint32_t strips_m = (uint32_t)(4 * ((m + 63) / 64));
+    for (uint32_t p = 0; p < strips_m / 2; ++p)
+        for (uint32_t kt = 0; kt < (uint32_t)gc; ++kt) {
+            const uint64_t s0 = f_strip_index((uint32_t)gc, 2 * p, kt);
+            if (f_strip_index((uint32_t)gc, 2 * p + 1, kt) != s0 + 1) {
+                fprintf(stderr, "FAIL %s: slab %u strips not adjacent\n", what, p);
+                ++g_failures;
+                continue;
+            }
+            const uint64_t x0 = get_u64(v.exception_offsets + 8 * s0), x1 = get_u64(v.exception_offsets + 8 * (s0 + 1)),
+                           x2 = get_u64(v.exception_offsets + 8 * (s0 + 2));
+            if (x1 < x0 || x2 < x1 || x2 > v.hdr.exception_len || x2 - x0 > 2048) {
+                fprintf(stderr, "FAIL %s: slab %u offsets\n", what, p);
+                ++g_failures;
+                continue;
+            }
+            std::vector<uint8_t> stage(2 * kFRec + (size_t)(x2 - x0) + kFSlack, 0xEE);
+            memcpy(stage.data(), v.strips + kFRec * s0, 2 * kFRec);
+            for (size_t i = 0; i < (size_t)(x2 - x0); ++i) stage[2 * kFRec + i] = v.exceptions[x0 + i];
+            const HostMem mem = {stage.data(), stage.size()};
+            for (uint32_t h = 0; h < 2; ++h) {
+                FLane L[32];
+                uint32_t start[32], total = 0;
+                bool rare = false;
+                for (unsigned l = 0; l < 32; ++l) {
+                    const uint32_t rec = kFRec * h;
+                    L[l] = f_lane_words(mem.u32(rec + 4 * l), mem.u32(rec + 128 + 4 * l), mem.u32(rec + 256 + 4 * l));
+                    start[l] = total;
+                    total += L[l].cnt;
+                    rare = rare || L[l].cnt > 8;
+                }
+                const uint64_t nh = h ? x2 - x1 : x1 - x0;
+                if (nh != ((total + 15u) & ~15u)) {
+                    fprintf(stderr, "FAIL %s: slab %u strip %u slice length\n", what, p, h);
+                    ++g_failures;
+                }
+                const uint32_t xbase = 2 * kFRec + (h ? (uint32_t)(x1 - x0) : 0u);
+                for (unsigned l = 0; l < 32; ++l) {
+                    uint32_t regs[16];
+                    if (rare) f_decode<true>(mem, kFRec * h, L[l], xbase + start[l], l, t0, t1, regs);
+                    else f_decode<false>(mem, kFRec * h, L[l], xbase + start[l], l, t0, t1, regs);
+                    for (unsigned i = 0; i < 4; ++i)
+                        for (unsigned n = 0; n < 8; ++n) {
+                            const uint64_t r = 16 * (uint64_t)(2 * p + h) + row_of(l, n), c = 64 * (uint64_t)kt + col_of(l, i, n);
+                            const uint16_t want = (r < m && c < k) ? w[r * k + c] : 0;
+                            const uint16_t got = (uint16_t)(regs[4 * i + (n >> 1)] >> (16 * (n & 1)));
+                            ++g_checked;
+                            if (got != want && bad++ < 5)
+                                fprintf(stderr, "FAIL %s: slab %u kt %u strip %u lane %u: got %04X want %04X\n", what,
+                                        p, kt, h, l, got, want);
+                        }
+                }
+            }
+        }
     if (bad) ++g_failures;
     tca_tbe_f_matrix_free(fm);
 }

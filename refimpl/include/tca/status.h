@@ -25,16 +25,16 @@ extern "C" {
     X(ERROR_FORMAT_TOG, 19, "spec 6.6: global offset table not zero-based, monotone and "       \
                             "equal to the padded per-tile counts")                              \
     X(ERROR_FORMAT_TOM, 20, "spec 6.5: median offset table disagrees with the bitmaps")         \
-    X(ERROR_FORMAT_COUNTS, 21, "spec 6.2: stream lengths disagree with the bitmaps")            \
+    X(ERROR_FORMAT_COUNTS, 21, "spec 6.2, 8.8: stream lengths disagree with the codes")            \
     X(ERROR_FORMAT_MAXIMA, 22, "spec 3.7: Max_Sign_Mantissa or Max_Full is not the maximum "    \
                                "padded per-tile count")                                         \
     X(ERROR_FORMAT_PADDING, 23, "spec 6.4: padding bytes are not zero or not minimal")          \
     X(ERROR_FORMAT_PAD_ELEMENT, 24, "spec 5.1: an element outside the logical shape is not +0") \
     X(ERROR_FORMAT_CONTENT_CHECKSUM, 25, "spec 6.9: Content_Checksum mismatch")                 \
-    X(ERROR_FORMAT_EXCEPTIONS, 26, "spec 8: layout F exception stream inconsistent")            \
+    X(ERROR_FORMAT_EXCEPTIONS, 26, "spec 8.6, 8.8: layout F exception offsets inconsistent")            \
     X(ERROR_FORMAT_LIMIT, 27, "spec 3.5: a count exceeds what this platform can address")       \
-    X(ERROR_FORMAT_NONCANONICAL, 28, "spec 4.4, 7.1 V22: a Full value's exponent lies inside "   \
-                                     "the window (it MUST be coded in window)")                  \
+    X(ERROR_FORMAT_NONCANONICAL, 28, "spec 4.4, 7.1 V22, 8.8 F21: a fallback value's exponent "  \
+                                     "lies inside the window (it MUST be coded in window)")      \
     /* --- malformed safetensors container (spec/tca-safetensors.md) --- */                     \
     X(ERROR_CONTAINER_HEADER, 30, "safetensors 2: header length or JSON malformed")             \
     X(ERROR_CONTAINER_TENSOR, 31, "safetensors 2: tensor entry has a bad dtype, shape or "      \

@@ -22,6 +22,14 @@
 
 namespace tca_cuda {
 
+/* Minimum resident CTAs per SM asked of ptxas for 16 < N <= 32 (NT = 4): 1 (default) leaves it
+ * free (153 registers, 3 CTAs per SM); 4 gives 127 registers without spills (ptxas, sm_90a),
+ * 4 CTAs per SM. An experiment knob for the GPU run (-DTCA_CUDA_F_WIDE_MIN_BLOCKS=4 in
+ * CMAKE_CUDA_FLAGS), see docs/kernel-notes.md "Layout F". */
+#ifndef TCA_CUDA_F_WIDE_MIN_BLOCKS
+#define TCA_CUDA_F_WIDE_MIN_BLOCKS 1
+#endif
+
 /* Per warp: 32 bytes of mbarriers (up to 4 stages), then STAGES stages of a strip pair. */
 constexpr uint32_t kFBarBytes = 32;
 
@@ -31,9 +39,8 @@ __host__ __device__ constexpr size_t f_warp_smem_bytes(uint32_t stage_bytes) {
 }
 
 template <int NT, int STAGES>
-__global__ void __launch_bounds__(kWarps * 32) zipgemm_f_kernel(const TcaDevArraysF a, const uint16_t *__restrict__ x,
-                                                                 uint64_t n_rows, uint32_t split_k, uint16_t *y,
-                                                                 uint32_t *y_f32, float *ws) {
+__device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uint16_t *__restrict__ x, uint64_t n_rows,
+                                               uint32_t split_k, uint16_t *y, uint32_t *y_f32, float *ws) {
     const uint32_t lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     const uint32_t pair = blockIdx.x * kWarps + warp;
     if (pair >= a.strips_m / 2) return; /* strips_m is a multiple of 4; warps are independent */
@@ -109,17 +116,38 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_f_kernel(const TcaDevArra
     store_acc<NT>(acc, 2 * pair, lane, a.rows, n_rows, n_base, split_k, s, y, y_f32, ws);
 }
 
+/* The kernel; an explicit minimum-blocks bound changes ptxas's register choices even when it is
+ * 1 (67 -> 92 registers for NT = 1), so the plain bound is the default and the bounded variant
+ * exists only for the NT = 4 experiment. */
+template <int NT, int STAGES>
+__global__ void __launch_bounds__(kWarps * 32)
+    zipgemm_f_kernel(const TcaDevArraysF a, const uint16_t *__restrict__ x, uint64_t n_rows, uint32_t split_k,
+                     uint16_t *y, uint32_t *y_f32, float *ws) {
+    zipgemm_f_body<NT, STAGES>(a, x, n_rows, split_k, y, y_f32, ws);
+}
+#if TCA_CUDA_F_WIDE_MIN_BLOCKS > 1
+template <int NT, int STAGES>
+__global__ void __launch_bounds__(kWarps * 32, TCA_CUDA_F_WIDE_MIN_BLOCKS)
+    zipgemm_f_kernel_bounded(const TcaDevArraysF a, const uint16_t *__restrict__ x, uint64_t n_rows,
+                             uint32_t split_k, uint16_t *y, uint32_t *y_f32, float *ws) {
+    zipgemm_f_body<NT, STAGES>(a, x, n_rows, split_k, y, y_f32, ws);
+}
+#endif
+
 template <int NT, int STAGES>
 static cudaError_t launch_f_nt(const TcaDevArraysF &a, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
                                uint32_t *y_f32, float *ws, cudaStream_t stream) {
     const size_t smem = (size_t)kWarps * f_warp_smem_bytes<STAGES>(a.stage2_bytes);
-    cudaError_t e =
-        cudaFuncSetAttribute(zipgemm_f_kernel<NT, STAGES>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
+    auto kernel = zipgemm_f_kernel<NT, STAGES>;
+#if TCA_CUDA_F_WIDE_MIN_BLOCKS > 1
+    if constexpr (NT == 4) kernel = zipgemm_f_kernel_bounded<NT, STAGES>;
+#endif
+    cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
     if (e != cudaSuccess) return e;
     const uint64_t nz = (n + 8 * NT - 1) / (8 * NT);
     if (nz > 65535) return cudaErrorInvalidConfiguration;
     dim3 grid((a.strips_m / 2 + kWarps - 1) / kWarps, split_k, (unsigned)nz);
-    zipgemm_f_kernel<NT, STAGES><<<grid, kWarps * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, ws);
+    kernel<<<grid, kWarps * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, ws);
     e = cudaGetLastError();
     if (e != cudaSuccess || split_k == 1) return e;
     return tca_launch_splitk_reduce(ws, n * a.rows, split_k, y, y_f32, stream);

@@ -20,9 +20,9 @@ passed=0 failed=0 skipped=0 status=0
 count_ctest() {
   local log=$1
   local p f s
-  p=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* +Passed' "$log" || true)
+  p=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed +[0-9.]+ sec' "$log" || true)
   f=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*Failed|\*\*\*Timeout|\*\*\*Exception|Not Run)' "$log" || true)
-  s=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* +\*\*\*Skipped|Skipped$' "$log" || true)
+  s=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*\*\*\*Skipped' "$log" || true)
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
 

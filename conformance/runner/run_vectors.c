@@ -13,6 +13,11 @@
 #include "tca/tbe.h"
 #include "tv/tv_gen.h"
 
+/* Vector files come from others (docs/conformance.md): a record may not make the runner allocate
+ * more than 2^29 elements per matrix (1 GiB of BF16), which covers the largest layer shape of the
+ * corpus (57344 x 8192 = 2^28.8), so a hostile file fails as malformed instead of exhausting memory. */
+#define RECORD_ELEMS_MAX (1ull << 29)
+
 void conform_test_id(char *buf, size_t cap, const char *prefix, const tca_tv_record *r, const char *suffix)
 {
     const char *id = tca_tv_get(r, "id");
@@ -121,7 +126,7 @@ int conform_run_format(conform *c, const tca_tv_file *f, const char *prefix, con
         uint64_t rows = 0, cols = 0;
         if (!sv || (!invalid && (tca_tv_get_u64(r, "rows", &rows) || tca_tv_get_u64(r, "cols", &cols) ||
                                  !tca_tv_get(r, "decoded") || rows == 0 || cols == 0 || rows > (1u << 16) ||
-                                 cols > (1u << 16)))) {
+                                 cols > (1u << 16) || rows * cols > RECORD_ELEMS_MAX))) {
             fprintf(stderr, "tca-conform: %s: malformed record\n", id);
             return 1;
         }
@@ -356,7 +361,7 @@ int conform_run_gemm(conform *c, const tca_tv_file *f, const char *prefix)
         if (tca_tv_get_u64(r, "M", &m) || tca_tv_get_u64(r, "K", &k) || tca_tv_get_u64(r, "N", &n) ||
             tca_tv_get_u64(r, "S", &s) || tca_tv_get_u64(r, "seed", &seed) || !wr || !xr || !wd || !yv || !yfv ||
             m == 0 || k == 0 || n == 0 || s == 0 || m > (1u << 16) || k > (1u << 16) || n > 4096 ||
-            s > (k + 63) / 64) {
+            m * k > RECORD_ELEMS_MAX || n * k > RECORD_ELEMS_MAX || n * m > RECORD_ELEMS_MAX || s > (k + 63) / 64) {
             fprintf(stderr, "tca-conform: %s: malformed GEMM record\n", id);
             return 1;
         }

@@ -1067,8 +1067,8 @@ START_TEST(test_container_empty_files)
     static const char *headers[] = {
         "{}",
         "{\"__metadata__\":{}}",
-        "{\"e\":{\"dtype\":\"BF16\",\"shape\":[0,0],\"data_offsets\":[0,0]},\"f\":{\"dtype\":\"F32\",\"shape\":[3,0],"
-        "\"data_offsets\":[0,0]}}",
+        ("{\"e\":{\"dtype\":\"BF16\",\"shape\":[0,0],\"data_offsets\":[0,0]},\"f\":{\"dtype\":\"F32\",\"shape\":[3,0],"
+         "\"data_offsets\":[0,0]}}"),
         "{\"__metadata__\":{\"a\":\"b\"},\"s\":{\"dtype\":\"F64\",\"shape\":[],\"data_offsets\":[0,8]}}        ",
     };
     for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++) {

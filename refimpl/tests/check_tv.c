@@ -242,6 +242,15 @@ START_TEST(test_tv_manifest_roundtrip)
         tca_status st = tca_tv_manifest_parse(bad_rows[i], strlen(bad_rows[i]), NULL, &m, NULL);
         ck_assert_msg(st == TCA_ERROR_TV_SYNTAX, "bad manifest %zu accepted (%s)", i, tca_status_name(st));
     }
+    /* vectors 8.1: the duplicate is reported at the first line, in file order, that repeats a path
+     * (rows "b", "a", "c", "a", "b": line 5 repeats "a" before line 6 repeats "b") */
+    const char *dups = "# path\tkind\tprofile\tlevel\tseed\tcount\tdescription\n"
+                       "b\tm\tp\tquick\t-\t1\td\na\tm\tp\tquick\t-\t1\td\nc\tm\tp\tquick\t-\t1\td\n"
+                       "a\tm\tp\tquick\t-\t1\td\nb\tm\tp\tquick\t-\t1\td\n";
+    tca_tv_error err;
+    memset(&err, 0, sizeof err);
+    tca_ck_assert_status(tca_tv_manifest_parse(dups, strlen(dups), NULL, &m, &err), TCA_ERROR_TV_SYNTAX);
+    ck_assert_uint_eq(err.line, 5);
 }
 END_TEST
 

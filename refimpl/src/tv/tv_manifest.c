@@ -2,6 +2,7 @@
 /* MANIFEST.tsv (spec/tca-test-vectors.md section 8.1): one tab-separated row per vector file. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "tca/tv.h"
 
@@ -44,6 +45,32 @@ static int path_ok(const char *p)
         c = e + 1;
     }
     return 1;
+}
+
+static int by_path_then_row(const void *a, const void *b)
+{
+    const tca_tv_manifest_row *x = *(const tca_tv_manifest_row *const *)a, *y = *(const tca_tv_manifest_row *const *)b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x < y ? -1 : x > y);
+}
+
+/* vectors 8.1: paths are unique. Sorting row pointers keeps this O(n log n) for manifests from
+ * others (a quadratic scan took hours on a 16 MiB file). Reports the first line, in file order,
+ * that repeats an earlier path: row i is on line i + 2. */
+static tca_status check_unique_paths(const tca_tv_manifest_row *rows, size_t n, const tca_allocator *al,
+                                     tca_tv_error *err)
+{
+    if (n < 2) return TCA_OK;
+    const tca_tv_manifest_row **ord = tca_alloc_array(al, n, sizeof *ord);
+    if (!ord) return TCA_ERROR_ALLOC;
+    for (size_t i = 0; i < n; i++) ord[i] = &rows[i];
+    qsort(ord, n, sizeof *ord, by_path_then_row);
+    size_t first_dup = n;
+    for (size_t i = 1; i < n; i++)
+        if (!strcmp(ord[i - 1]->path, ord[i]->path) && (size_t)(ord[i] - rows) < first_dup)
+            first_dup = (size_t)(ord[i] - rows);
+    tca_free(al, (void *)ord);
+    return first_dup < n ? fail(err, (uint32_t)(first_dup + 2), "duplicate path") : TCA_OK;
 }
 
 tca_status tca_tv_manifest_parse(const void *data, size_t size, const tca_allocator *al, tca_tv_manifest *out,
@@ -122,14 +149,9 @@ tca_status tca_tv_manifest_parse(const void *data, size_t size, const tca_alloca
             st = fail(err, lineno, "bad count");
             break;
         }
-        for (size_t j = 0; j < n_rows; j++)
-            if (!strcmp(rows[j].path, r->path)) {
-                st = fail(err, lineno, "duplicate path");
-                break;
-            }
-        if (st) break;
         n_rows++;
     }
+    if (!st) st = check_unique_paths(rows, n_rows, al, err);
     if (st) {
         tca_free(al, rows);
         return st;

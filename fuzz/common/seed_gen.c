@@ -6,33 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "seed_util.h"
 #include "tca/tca.h"
-
-static void write_file(const char *dir, const char *target, const char *name, const void *p, size_t n)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, target);
-    mkdir(path, 0777);
-    snprintf(path, sizeof path, "%s/%s/%s", dir, target, name);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
-        fprintf(stderr, "seed_gen: cannot write %s\n", path);
-        exit(2);
-    }
-}
-
-static void fill(uint16_t *w, uint64_t n, int kind, tca_prng *r)
-{
-    for (uint64_t i = 0; i < n; i++) {
-        switch (kind) {
-        case 0: w[i] = tca_bf16_from_double_rne(0.02 * tca_prng_normal(r)); break;      /* weights */
-        case 1: w[i] = (uint16_t)tca_prng_u32(r); break;                                /* any bits */
-        case 2: w[i] = (uint16_t)(i % 3 ? 0x0000 : 0x8000); break;                      /* zeros */
-        case 3: w[i] = (uint16_t)((tca_prng_below(r, 2) << 15) | ((1 + i % 7) << 7) | (i & 0x7F)); break;
-        default: w[i] = (uint16_t)(((249 + i % 7) << 7) | (i & 0x7F)); break;            /* 249..255 */
-        }
-    }
-}
 
 int main(int argc, char **argv)
 {
@@ -48,7 +23,7 @@ int main(int argc, char **argv)
         for (int kind = 0; kind < 5; kind++, idx++) {
             uint64_t rows = shapes[s][0], cols = shapes[s][1], n = rows * cols;
             uint16_t *w = malloc(n * sizeof *w);
-            fill(w, n, kind, &r);
+            seed_fill_matrix(w, n, kind, &r);
             tca_tbe_matrix *m = NULL;
             tca_tbe_encode_options opt;
             tca_tbe_encode_options_default(&opt);
@@ -60,14 +35,14 @@ int main(int argc, char **argv)
             if (tca_tbe_stream_write(&m->view, buf, bound, &len) != TCA_OK) return 1;
             char name[64];
             snprintf(name, sizeof name, "stream-%02d.tbe", idx);
-            write_file(argv[1], "tbe_decode_any", name, buf, len);
-            write_file(argv[1], "tbe_header", name, buf, len);
-            write_file(argv[1], "tbe_differential", name, buf, len);
+            seed_write_file("seed_gen", argv[1], "tbe_decode_any", name, buf, len);
+            seed_write_file("seed_gen", argv[1], "tbe_header", name, buf, len);
+            seed_write_file("seed_gen", argv[1], "tbe_differential", name, buf, len);
             /* generator targets: the matrix bytes followed by the tail parameters */
             snprintf(name, sizeof name, "payload-%02d.bin", idx);
             size_t plen = n * 2 < 512 ? n * 2 : 512;
-            write_file(argv[1], "tbe_round_trip", name, w, plen);
-            write_file(argv[1], "tbe_distributions", name, w, plen < 64 ? plen : 64);
+            seed_write_file("seed_gen", argv[1], "tbe_round_trip", name, w, plen);
+            seed_write_file("seed_gen", argv[1], "tbe_distributions", name, w, plen < 64 ? plen : 64);
             free(buf);
             free(w);
             tca_tbe_matrix_free(m);

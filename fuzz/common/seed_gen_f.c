@@ -7,34 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "seed_util.h"
 #include "tca/tca.h"
 #include "tca/tbe_f.h"
-
-static void write_file(const char *dir, const char *target, const char *name, const void *p, size_t n)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, target);
-    mkdir(path, 0777);
-    snprintf(path, sizeof path, "%s/%s/%s", dir, target, name);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
-        fprintf(stderr, "seed_gen_f: cannot write %s\n", path);
-        exit(2);
-    }
-}
-
-static void fill(uint16_t *w, uint64_t n, int kind, tca_prng *r)
-{
-    for (uint64_t i = 0; i < n; i++) {
-        switch (kind) {
-        case 0: w[i] = tca_bf16_from_double_rne(0.02 * tca_prng_normal(r)); break;      /* weights */
-        case 1: w[i] = (uint16_t)tca_prng_u32(r); break;                                /* any bits */
-        case 2: w[i] = (uint16_t)(i % 3 ? 0x0000 : 0x8000); break;                      /* zeros */
-        case 3: w[i] = (uint16_t)((tca_prng_below(r, 2) << 15) | ((1 + i % 7) << 7) | (i & 0x7F)); break;
-        default: w[i] = (uint16_t)(((249 + i % 7) << 7) | (i & 0x7F)); break;            /* 249..255 */
-        }
-    }
-}
 
 int main(int argc, char **argv)
 {
@@ -50,7 +25,7 @@ int main(int argc, char **argv)
         for (int kind = 0; kind < 5; kind++, idx++) {
             uint64_t rows = shapes[s][0], cols = shapes[s][1], n = rows * cols;
             uint16_t *w = malloc(n * sizeof *w);
-            fill(w, n, kind, &r);
+            seed_fill_matrix(w, n, kind, &r);
             tca_tbe_encode_options opt;
             tca_tbe_encode_options_default(&opt);
             opt.content_checksum = idx % 2;
@@ -65,10 +40,10 @@ int main(int argc, char **argv)
             if (tca_tbe_stream_write(&v->view, bv, cap_v, &nv) != TCA_OK) return 1;
             char name[64];
             snprintf(name, sizeof name, "f-%02d.tbe", idx);
-            write_file(argv[1], "tbe_f_decode_any", name, bf, nf);
-            write_file(argv[1], "tbe_f_transcode", name, bf, nf);
+            seed_write_file("seed_gen_f", argv[1], "tbe_f_decode_any", name, bf, nf);
+            seed_write_file("seed_gen_f", argv[1], "tbe_f_transcode", name, bf, nf);
             snprintf(name, sizeof name, "v1-%02d.tbe", idx);
-            write_file(argv[1], "tbe_f_transcode", name, bv, nv);
+            seed_write_file("seed_gen_f", argv[1], "tbe_f_transcode", name, bv, nv);
             /* non-canonical: the first exception byte moved into the window (no checksum) */
             if (!opt.content_checksum && f->view.hdr.exception_len > 0) {
                 tca_tbe_geometry geo;
@@ -76,8 +51,8 @@ int main(int argc, char **argv)
                 size_t off_exc = 64 + 1408 * (size_t)geo.n_median;
                 bf[off_exc] = (uint8_t)(f->view.hdr.base + 4);
                 snprintf(name, sizeof name, "f-noncanonical-%02d.tbe", idx);
-                write_file(argv[1], "tbe_f_decode_any", name, bf, nf);
-                write_file(argv[1], "tbe_f_transcode", name, bf, nf);
+                seed_write_file("seed_gen_f", argv[1], "tbe_f_decode_any", name, bf, nf);
+                seed_write_file("seed_gen_f", argv[1], "tbe_f_transcode", name, bf, nf);
             }
             free(bf);
             free(bv);
@@ -88,6 +63,6 @@ int main(int argc, char **argv)
     }
     /* short garbage and a bare header for the parsers */
     static const uint8_t magic[8] = {0x89, 0x54, 0x43, 0x41, 1, 1, 1, 0};
-    write_file(argv[1], "tbe_f_decode_any", "short-header", magic, sizeof magic);
+    seed_write_file("seed_gen_f", argv[1], "tbe_f_decode_any", "short-header", magic, sizeof magic);
     return 0;
 }

@@ -18,23 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "seed_util.h"
 #include "tca/families.h"
 #include "tca/safetensors.h"
 #include "tca/tca.h"
 #include "tca/tv.h"
-
-static void write_file(const char *dir, const char *target, const char *name, const void *p, size_t n)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, target);
-    mkdir(path, 0777);
-    snprintf(path, sizeof path, "%s/%s/%s", dir, target, name);
-    FILE *f = fopen(path, "wb");
-    if (!f || (n && fwrite(p, 1, n, f) != n) || fclose(f) != 0) {
-        fprintf(stderr, "seed_gen_formats: cannot write %s\n", path);
-        exit(2);
-    }
-}
 
 static void check(tca_status st, const char *what)
 {
@@ -133,12 +121,12 @@ static void container_seeds(const char *dir)
         uint8_t *file = build_file(sets[s].t, sets[s].n, sets[s].mk, sets[s].mv, &r, &size);
         char name[64];
         snprintf(name, sizeof name, "plain-%02zu.safetensors", s);
-        write_file(dir, "container_decode", name, file, size);
+        seed_write_file("seed_gen_formats", dir, "container_decode", name, file, size);
         for (int force = 0; force < 2; force++) {
             tca_st_buffer out = {0};
             check(tca_ckpt_compress(file, size, force, NULL, tca_st_sink_buffer, &out), "compress");
             snprintf(name, sizeof name, "compressed-%02zu-force%d.safetensors", s, force);
-            write_file(dir, "container_decode", name, out.data, out.size);
+            seed_write_file("seed_gen_formats", dir, "container_decode", name, out.data, out.size);
             tca_st_buffer_free(&out);
         }
         { /* layout F (spec 8, container version 1.1), forced */
@@ -151,7 +139,7 @@ static void container_seeds(const char *dir)
             for (size_t i = 0; i < plan->n_items; i++) check(tca_ckpt_plan_encode(plan, i), "plan encode");
             check(tca_ckpt_plan_write(plan, tca_st_sink_buffer, &out, NULL), "plan write");
             snprintf(name, sizeof name, "compressed-%02zu-layoutF.safetensors", s);
-            write_file(dir, "container_decode", name, out.data, out.size);
+            seed_write_file("seed_gen_formats", dir, "container_decode", name, out.data, out.size);
             tca_st_buffer_free(&out);
             tca_ckpt_plan_free(plan);
             tca_st_free(in);
@@ -167,7 +155,7 @@ static void container_seeds(const char *dir)
             fill_bf16(buf, n / 4, 0, &r);
         char name[64];
         snprintf(name, sizeof name, "payload-%02d.bin", i);
-        write_file(dir, "container_round_trip", name, buf, n);
+        seed_write_file("seed_gen_formats", dir, "container_round_trip", name, buf, n);
     }
 }
 
@@ -206,7 +194,7 @@ static void tv_seeds(const char *dir)
         }
         check(w.status, "tv writer");
         snprintf(name, sizeof name, "mma-%zu.tv", o);
-        write_file(dir, "tv_parse", name, w.buf, w.len);
+        seed_write_file("seed_gen_formats", dir, "tv_parse", name, w.buf, w.len);
         tca_tv_writer_free(&w);
     }
     /* a file of assorted values: every value form the readers parse (vectors 3.4) */
@@ -239,7 +227,7 @@ static void tv_seeds(const char *dir)
         tca_tv_put(&w, "h", "0001 0002 # trailing comment");
         tca_tv_put_end(&w);
         check(w.status, "tv writer");
-        write_file(dir, "tv_parse", "values.tv", w.buf, w.len);
+        seed_write_file("seed_gen_formats", dir, "tv_parse", "values.tv", w.buf, w.len);
         tca_tv_writer_free(&w);
     }
     /* manifests */
@@ -257,7 +245,7 @@ static void tv_seeds(const char *dir)
             for (size_t i = 0; i < n; i++) tca_tv_manifest_put_row(&w, &rows[i]);
             check(w.status, "manifest writer");
             snprintf(name, sizeof name, "manifest-%zu.tsv", n);
-            write_file(dir, "tv_parse", name, w.buf, w.len);
+            seed_write_file("seed_gen_formats", dir, "tv_parse", name, w.buf, w.len);
             tca_tv_writer_free(&w);
         }
     }
@@ -297,7 +285,7 @@ static void mma_seeds(const char *dir)
             n += put_param(buf + n, (uint32_t)o);                              /* op */
             n += put_param(buf + n, (uint32_t)((f + (int)o) % profiles));       /* profile */
             snprintf(name, sizeof name, "raw-op%zu-%s.bin", o, tca_family_name((tca_family)f));
-            write_file(dir, "mma_oracle", name, buf, n);
+            seed_write_file("seed_gen_formats", dir, "mma_oracle", name, buf, n);
         }
         /* corner mode: short random payloads (the target repeats them) */
         for (int p = 0; p < profiles; p++) {
@@ -307,7 +295,7 @@ static void mma_seeds(const char *dir)
             n += put_param(buf + n, (uint32_t)o);
             n += put_param(buf + n, (uint32_t)p);
             snprintf(name, sizeof name, "corner-op%zu-%s.bin", o, tca_mma_profile_at(p)->name);
-            write_file(dir, "mma_oracle", name, buf, n);
+            seed_write_file("seed_gen_formats", dir, "mma_oracle", name, buf, n);
         }
     }
 }

@@ -26,12 +26,12 @@ enum {
     OFF_HEADER_CRC = 60
 };
 
-static const uint8_t magic[4] = {TCA__TBE_MAGIC0, 0x54, 0x43, 0x41}; /* spec 3.1: "\x89TCA" */
+const uint8_t tca__tbe_magic[4] = {TCA__TBE_MAGIC0, 0x54, 0x43, 0x41}; /* spec 3.1: "\x89TCA" */
 
 void tca__tbe_header_write(const tca_tbe_header *h, uint8_t out[TCA_TBE_HEADER_SIZE])
 {
     memset(out, 0, TCA_TBE_HEADER_SIZE); /* spec 3.4: every Reserved byte is zero */
-    memcpy(out + OFF_MAGIC, magic, 4);
+    memcpy(out + OFF_MAGIC, tca__tbe_magic, 4);
     out[OFF_MAJOR] = TCA__TBE_VERSION_MAJOR;
     out[OFF_MINOR] = TCA__TBE_VERSION_MINOR;
     out[OFF_LAYOUT] = (uint8_t)h->layout;
@@ -46,30 +46,37 @@ void tca__tbe_header_write(const tca_tbe_header *h, uint8_t out[TCA_TBE_HEADER_S
     tca__st32(out + OFF_HEADER_CRC, tca_crc32c(out, OFF_HEADER_CRC)); /* spec 3.8 */
 }
 
-static int all_zero(const uint8_t *p, size_t n)
+int tca__tbe_all_zero(const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (p[i]) return 0;
     return 1;
 }
 
-tca_status tca_tbe_stream_header(const uint8_t *src, size_t size, tca_tbe_header *out)
+tca_status tca__tbe_check_frame(const uint8_t *src, size_t size)
 {
-    if (!src || !out) return TCA_ERROR_PARAM_NULL;
-    if (size < TCA_TBE_HEADER_SIZE) return TCA_ERROR_FORMAT_TRUNCATED; /* spec 6.8 */
-    if (memcmp(src + OFF_MAGIC, magic, 4) != 0) return TCA_ERROR_FORMAT_MAGIC; /* spec 3.1 */
+    if (size < TCA_TBE_HEADER_SIZE) return TCA_ERROR_FORMAT_TRUNCATED; /* spec 6.8, 7.1 V1 */
+    if (memcmp(src + OFF_MAGIC, tca__tbe_magic, 4) != 0) return TCA_ERROR_FORMAT_MAGIC; /* spec 3.1 */
     /* spec 3.2: reject another major version (before anything whose meaning it may change);
      * accept any minor */
     if (src[OFF_MAJOR] != TCA__TBE_VERSION_MAJOR) return TCA_ERROR_FORMAT_VERSION;
     /* spec 3.8: the checksum covers bytes 0..59; checked before the fields' values so that a
      * corrupted header is reported as such */
     if (tca__le32(src + OFF_HEADER_CRC) != tca_crc32c(src, OFF_HEADER_CRC)) return TCA_ERROR_FORMAT_HEADER_CHECKSUM;
+    return TCA_OK;
+}
+
+tca_status tca_tbe_stream_header(const uint8_t *src, size_t size, tca_tbe_header *out)
+{
+    if (!src || !out) return TCA_ERROR_PARAM_NULL;
+    tca_status fst = tca__tbe_check_frame(src, size); /* spec 7.1 V1-V4 */
+    if (fst != TCA_OK) return fst;
     /* spec 3.3, 7.1 V5: these functions read layout v1 (0); layout F (1) has its own parser
      * (tca/tbe_f.h), any other value is unknown */
     if (src[OFF_LAYOUT] != TCA_LAYOUT_V1) return TCA_ERROR_FORMAT_LAYOUT;
     /* spec 3.4: Flags bits 1-7 and all Reserved bytes MUST be zero */
-    if ((src[OFF_FLAGS] & ~TCA__TBE_FLAG_CONTENT_CHECKSUM) || !all_zero(src + OFF_RESERVED1, 3) ||
-        !all_zero(src + OFF_RESERVED2, 4) || !all_zero(src + OFF_RESERVED3, 4))
+    if ((src[OFF_FLAGS] & ~TCA__TBE_FLAG_CONTENT_CHECKSUM) || !tca__tbe_all_zero(src + OFF_RESERVED1, 3) ||
+        !tca__tbe_all_zero(src + OFF_RESERVED2, 4) || !tca__tbe_all_zero(src + OFF_RESERVED3, 4))
         return TCA_ERROR_FORMAT_RESERVED;
     tca_tbe_header h;
     memset(&h, 0, sizeof h);

@@ -130,6 +130,13 @@ static inline unsigned tca__tbe_extent(uint64_t logical, uint64_t tile_index)
 tca_status tca__tbe_header_check(const tca_tbe_header *h);
 /** Serialise a header into 64 bytes, Header_Checksum included (spec 3). */
 void tca__tbe_header_write(const tca_tbe_header *h, uint8_t out[TCA_TBE_HEADER_SIZE]);
+/* spec 7.1 V1-V4, the frame both layouts share: size >= 64, magic, major version, header
+ * checksum. Layout F's parser (src/tbe_f) uses it too. */
+tca_status tca__tbe_check_frame(const uint8_t *src, size_t size);
+/* spec 3.1: Magic_Number "\x89TCA". */
+extern const uint8_t tca__tbe_magic[4];
+/* 1 if the n bytes at p are all zero (Reserved fields, padding). */
+int tca__tbe_all_zero(const uint8_t *p, size_t n);
 /** CRC-32C over the sections of a view in stream order (spec 6.9). */
 uint32_t tca__tbe_content_checksum(const tca_tbe_view *v, const tca_tbe_sizes *sz);
 

@@ -3,6 +3,7 @@
  * the layout F meaning of bytes 28-55, then Strips, Exceptions, Exception_Offsets and the optional
  * Content_Checksum. Also the helpers that dispatch on the Layout byte (spec 3.3). */
 #include <string.h>
+#include "tbe/tbe_internal.h"
 #include "tbe_f/tbe_f_internal.h"
 #include "tca/checksum.h"
 
@@ -20,29 +21,13 @@ enum {
     OFF_HEADER_CRC = 60
 };
 
-static const uint8_t magic[4] = {0x89, 0x54, 0x43, 0x41}; /* spec 3.1 */
-
-static int all_zero(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (p[i]) return 0;
-    return 1;
-}
-
-/* spec 7.1 V1-V4 (shared by both layouts): size, magic, major version, header checksum. */
-static tca_status check_frame(const uint8_t *src, size_t size)
-{
-    if (size < TCA_TBE_HEADER_SIZE) return TCA_ERROR_FORMAT_TRUNCATED;
-    if (memcmp(src, magic, 4) != 0) return TCA_ERROR_FORMAT_MAGIC;
-    if (src[OFF_MAJOR] != 1) return TCA_ERROR_FORMAT_VERSION; /* spec 3.2: any minor accepted */
-    if (tca__le32(src + OFF_HEADER_CRC) != tca_crc32c(src, OFF_HEADER_CRC)) return TCA_ERROR_FORMAT_HEADER_CHECKSUM;
-    return TCA_OK;
-}
+/* The frame (spec 7.1 V1-V4 = 8.8 F1-F4), the magic and the Reserved-byte test are shared with
+ * the v1 module (tbe/tbe_internal.h). */
 
 tca_status tca_tbe_any_stream_layout(const uint8_t *src, size_t size, tca_layout *out)
 {
     if (!src || !out) return TCA_ERROR_PARAM_NULL;
-    tca_status st = check_frame(src, size);
+    tca_status st = tca__tbe_check_frame(src, size);
     if (st != TCA_OK) return st;
     /* spec 3.3: 0 = v1, 1 = F, 2..255 unassigned */
     if (src[OFF_LAYOUT] > TCA_LAYOUT_F) return TCA_ERROR_FORMAT_LAYOUT;
@@ -53,11 +38,11 @@ tca_status tca_tbe_any_stream_layout(const uint8_t *src, size_t size, tca_layout
 tca_status tca_tbe_f_stream_header(const uint8_t *src, size_t size, tca_tbe_f_header *out)
 {
     if (!src || !out) return TCA_ERROR_PARAM_NULL;
-    tca_status st = check_frame(src, size); /* F1-F4 */
+    tca_status st = tca__tbe_check_frame(src, size); /* F1-F4 */
     if (st != TCA_OK) return st;
     if (src[OFF_LAYOUT] != TCA_LAYOUT_F) return TCA_ERROR_FORMAT_LAYOUT; /* F5 */
     /* F6 (spec 8.1): Flags bits 1-7 and bytes 25-27, 32-39, 48-59 are Reserved in layout F */
-    if ((src[OFF_FLAGS] & 0xFEu) || !all_zero(src + 25, 3) || !all_zero(src + 32, 8) || !all_zero(src + 48, 12))
+    if ((src[OFF_FLAGS] & 0xFEu) || !tca__tbe_all_zero(src + 25, 3) || !tca__tbe_all_zero(src + 32, 8) || !tca__tbe_all_zero(src + 48, 12))
         return TCA_ERROR_FORMAT_RESERVED;
     tca_tbe_f_header h;
     memset(&h, 0, sizeof h);
@@ -103,7 +88,7 @@ tca_status tca_tbe_f_stream_write(const tca_tbe_f_view *v, uint8_t *dst, size_t 
     if (st != TCA_OK) return st;
     if (capacity < sz.stream_total) return TCA_ERROR_PARAM_DST_TOO_SMALL;
     memset(dst, 0, TCA_TBE_HEADER_SIZE); /* every Reserved byte zero */
-    memcpy(dst, magic, 4);
+    memcpy(dst, tca__tbe_magic, 4);
     dst[OFF_MAJOR] = 1;
     dst[OFF_MINOR] = TCA_TBE_F_VERSION_MINOR; /* spec 3.2, Appendix A: layout F is 1.1 */
     dst[OFF_LAYOUT] = TCA_LAYOUT_F;

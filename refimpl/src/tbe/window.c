@@ -8,20 +8,37 @@
 
 void tca_tbe_exponent_histogram(const uint16_t *w, uint64_t rows, uint64_t cols, uint64_t hist[256])
 {
-    /* Four interleaved sub-histograms break the store-to-load dependency on repeated bins
-     * (weights concentrate on a few exponents). Counters are uint64_t: no overflow. */
-    uint64_t sub[4][256];
-    memset(sub, 0, sizeof sub);
+    /* Eight interleaved sub-histograms break the store-to-load dependency on repeated bins
+     * (weights concentrate on a few exponents); elements are read four at a time. The 32-bit
+     * counters are flushed into the 64-bit result every 2^31 elements, so none can overflow. */
+    uint32_t sub[8][256];
     uint64_t n = rows * cols; /* caller passes a valid shape */
-    uint64_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        sub[0][(w[i] >> 7) & 0xFFu]++;
-        sub[1][(w[i + 1] >> 7) & 0xFFu]++;
-        sub[2][(w[i + 2] >> 7) & 0xFFu]++;
-        sub[3][(w[i + 3] >> 7) & 0xFFu]++;
+    memset(hist, 0, 256 * sizeof hist[0]);
+    for (uint64_t start = 0; start < n; start += 1ull << 31) {
+        uint64_t end = n - start > (1ull << 31) ? start + (1ull << 31) : n;
+        memset(sub, 0, sizeof sub);
+        uint64_t i = start;
+        for (; i + 8 <= end; i += 8) {
+            uint64_t a, b;
+            memcpy(&a, w + i, 8);
+            memcpy(&b, w + i + 4, 8);
+#if TCA__TBE_HOST_LE
+            sub[0][(a >> 7) & 0xFFu]++;
+            sub[1][(a >> 23) & 0xFFu]++;
+            sub[2][(a >> 39) & 0xFFu]++;
+            sub[3][(a >> 55) & 0xFFu]++;
+            sub[4][(b >> 7) & 0xFFu]++;
+            sub[5][(b >> 23) & 0xFFu]++;
+            sub[6][(b >> 39) & 0xFFu]++;
+            sub[7][(b >> 55) & 0xFFu]++;
+#else
+            for (unsigned k = 0; k < 8; k++) sub[k][(w[i + k] >> 7) & 0xFFu]++;
+#endif
+        }
+        for (; i < end; i++) sub[0][(w[i] >> 7) & 0xFFu]++;
+        for (unsigned e = 0; e < 256; e++)
+            for (unsigned k = 0; k < 8; k++) hist[e] += sub[k][e];
     }
-    for (; i < n; i++) sub[0][(w[i] >> 7) & 0xFFu]++;
-    for (unsigned e = 0; e < 256; e++) hist[e] = sub[0][e] + sub[1][e] + sub[2][e] + sub[3][e];
 }
 
 unsigned tca_tbe_select_window(const uint64_t hist[256], uint64_t *covered)

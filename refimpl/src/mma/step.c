@@ -26,68 +26,29 @@ typedef struct operand {
     int cls;
 } operand;
 
-static operand decode_bf16(uint16_t x)
+/* Split an IEEE pattern with `mbits` mantissa bits, `ebits` exponent bits and bias `bias` into
+ * class, sign, integer significand m (hidden bit included for normals) and exponent e, so that a
+ * finite value is (-1)^neg * m * 2^(e - mbits); subnormals use e = 1 - bias (spec 3.1). */
+static operand decode_ieee(uint32_t x, unsigned mbits, unsigned ebits, int bias)
 {
     operand o;
-    const unsigned ef = (x >> 7) & 0xFFu, f = x & 0x7Fu;
-    o.neg = (int)(x >> 15);
-    if (ef == 0xFFu) {
+    const uint32_t emax = (1u << ebits) - 1u, ef = (x >> mbits) & emax, f = x & ((1u << mbits) - 1u);
+    o.neg = (int)(x >> (mbits + ebits));
+    if (ef == emax) {
         o.cls = f ? CLS_NAN : CLS_INF;
         o.m = 0;
         o.e = 0;
-    } else if (ef == 0) {
-        o.cls = CLS_FINITE;
-        o.m = f;
-        o.e = -126;
     } else {
         o.cls = CLS_FINITE;
-        o.m = f | 0x80u;
-        o.e = (int)ef - 127;
+        o.m = ef ? f | (1u << mbits) : f;
+        o.e = ef ? (int)ef - bias : 1 - bias;
     }
     return o;
 }
 
-static operand decode_f16(uint16_t x)
-{
-    operand o;
-    const unsigned ef = (x >> 10) & 0x1Fu, f = x & 0x3FFu;
-    o.neg = (int)(x >> 15);
-    if (ef == 0x1Fu) {
-        o.cls = f ? CLS_NAN : CLS_INF;
-        o.m = 0;
-        o.e = 0;
-    } else if (ef == 0) {
-        o.cls = CLS_FINITE;
-        o.m = f;
-        o.e = -14;
-    } else {
-        o.cls = CLS_FINITE;
-        o.m = f | 0x400u;
-        o.e = (int)ef - 15;
-    }
-    return o;
-}
-
-static operand decode_f32(uint32_t x)
-{
-    operand o;
-    const uint32_t ef = (x >> 23) & 0xFFu, f = x & 0x7FFFFFu;
-    o.neg = (int)(x >> 31);
-    if (ef == 0xFFu) {
-        o.cls = f ? CLS_NAN : CLS_INF;
-        o.m = 0;
-        o.e = 0;
-    } else if (ef == 0) {
-        o.cls = CLS_FINITE;
-        o.m = f;
-        o.e = -126;
-    } else {
-        o.cls = CLS_FINITE;
-        o.m = f | 0x800000u;
-        o.e = (int)ef - 127;
-    }
-    return o;
-}
+static operand decode_bf16(uint16_t x) { return decode_ieee(x, 7, 8, 127); }
+static operand decode_f16(uint16_t x) { return decode_ieee(x, 10, 5, 15); }
+static operand decode_f32(uint32_t x) { return decode_ieee(x, 23, 8, 127); }
 
 /* Outcome of clauses 1-5 of a step: a special result, or the exact value sum * 2^scale. */
 enum { OUT_FINITE = 0, OUT_NAN, OUT_POS_INF, OUT_NEG_INF };

@@ -141,35 +141,46 @@ unsigned tca__tbe_decode_small_tile(uint64_t b1, uint64_t b2, uint64_t b3, unsig
     return decode_small_tile(b1, b2, b3, base, sm, full, out, stride);
 }
 
+/* The portable median-tile kernel (tca__tbe_decode_median_fn). */
+static unsigned decode_median_portable(const uint8_t *p1, const uint8_t *p2, const uint8_t *p3, unsigned base,
+                                       const uint8_t *sm, const uint8_t *full, uint16_t *out, size_t stride)
+{
+    unsigned hf = 0;
+    for (unsigned j = 0; j < 16; j++) {
+        uint16_t *dst = out + (size_t)tca__tbe_small_row0(0, j) * stride + tca__tbe_small_col0(j);
+        hf += decode_small_tile(tca__le64(p1 + 8 * j), tca__le64(p2 + 8 * j), tca__le64(p3 + 8 * j), base, sm + hf,
+                                full + 2u * (64u * j - hf), dst, stride);
+    }
+    return hf;
+}
+
 /* Decode global tile g with its streams starting at sm and full (element (r, c) of the tile goes
  * to out[r * stride + c]), in traversal order (spec 5.2, 7.2). */
 static void decode_tile_at(const tca_tbe_view *v, uint64_t g, const uint8_t *sm, const uint8_t *full, uint16_t *out,
                            size_t stride)
 {
+    tca__tbe_decode_median_fn kernel = tca__tbe_decode_median_simd();
+    if (!kernel) kernel = decode_median_portable;
     unsigned base = v->hdr.base;
     for (unsigned med = 0; med < 4; med++) {
-        for (unsigned j = 0; j < 16; j++) {
-            uint64_t t = 64 * g + 16u * med + j;
-            uint16_t *dst = out + (size_t)tca__tbe_small_row0(med, j) * stride + tca__tbe_small_col0(j);
-            unsigned n = decode_small_tile(tca__tbe_plane_word(v->bitmap[0], t),
-                                                    tca__tbe_plane_word(v->bitmap[1], t),
-                                                    tca__tbe_plane_word(v->bitmap[2], t), base, sm, full, dst, stride);
-            sm += n;
-            full += 2 * (64 - n);
-        }
+        uint64_t t = 64 * g + 16u * med; /* first small tile of the median tile */
+        unsigned n = kernel(v->bitmap[0] + 8 * t, v->bitmap[1] + 8 * t, v->bitmap[2] + 8 * t, base, sm, full,
+                            out + (size_t)(16u * med) * stride, stride);
+        sm += n;
+        full += 2 * (1024u - n);
     }
 }
 
-/* 1 if fewer than 16 SignMantissa bytes follow global tile g's slice: then the small-tile
- * decoder's look-ahead (up to 7 bytes past the last used byte) could leave the array, so the
- * slices are decoded from a copy. In a valid stream every slice is a multiple of 16 bytes
- * (spec 6.4), so this is the case only for the slices that end the array; during validation the
- * length may still be anything, and this test keeps the look-ahead inside it. The caller has
- * checked TOG[g + 1].hf <= Sign_Mantissa_Length (spec 7.1 V16). */
+/* 1 if fewer than 16 SignMantissa bytes or 8 Full elements follow global tile g's slices: then
+ * the kernels' look-ahead (up to 16 bytes from the current position of each stream) could leave
+ * the arrays, so the slices are decoded from copies. In a valid stream every slice is a multiple
+ * of 16 bytes / 8 elements (spec 6.4), so this is the case only for the slices that end an array;
+ * during validation the lengths may still be anything, and this test keeps the look-ahead inside
+ * them. The caller has checked TOG[g + 1] <= (Sign_Mantissa_Length, Full_Length) (spec 7.1). */
 static int tile_ends_an_array(const tca_tbe_view *v, uint64_t g)
 {
-    uint64_t end = tca__le64(v->tog + 16 * (g + 1));
-    return v->hdr.sign_mantissa_len - end < 16;
+    const uint8_t *next = v->tog + 16 * (g + 1);
+    return v->hdr.sign_mantissa_len - tca__le64(next) < 16 || v->hdr.full_len - tca__le64(next + 8) < 8;
 }
 
 /* Decode global tile g through local copies of its slices [TOG[g], TOG[g+1]) with slack. */

@@ -117,10 +117,29 @@ static unsigned encode_small_tile(const uint16_t *src, size_t stride, unsigned w
     return n;
 }
 
+/* The portable median-tile kernel (tca__tbe_encode_median_fn): small tiles j = 0..15 in the
+ * order of spec 5.2. */
+static unsigned encode_median_portable(const uint16_t *src, size_t stride, unsigned w0, uint8_t *sm, uint8_t *full,
+                                       uint8_t *p1, uint8_t *p2, uint8_t *p3)
+{
+    unsigned hf = 0;
+    for (unsigned j = 0; j < 16; j++) {
+        const uint16_t *tile = src + (size_t)tca__tbe_small_row0(0, j) * stride + tca__tbe_small_col0(j);
+        uint64_t words[3];
+        unsigned n = encode_small_tile(tile, stride, w0, sm + hf, full + 2u * (64u * j - hf), words);
+        tca__st64(p1 + 8 * j, words[0]);
+        tca__st64(p2 + 8 * j, words[1]);
+        tca__st64(p3 + 8 * j, words[2]);
+        hf += n;
+    }
+    return hf;
+}
+
 /* Encode global tile g from a 64 x 64 source (element (r, c) at src[r * stride + c]) in the
  * traversal order of spec 5.2, then pad its streams (spec 6.4) and record TOM (spec 6.5),
  * TOG[g + 1] (spec 6.6) and the maxima (spec 6.7). */
-static void encode_global_tile(encoder *e, uint64_t g, const uint16_t *src, size_t stride)
+static void encode_global_tile(encoder *e, tca__tbe_encode_median_fn kernel, uint64_t g, const uint16_t *src,
+                               size_t stride)
 {
     uint32_t hf = 0, fl = 0; /* counts inside this global tile, padding excluded */
     uint8_t *sm = e->sm + e->hf_pos;
@@ -129,15 +148,11 @@ static void encode_global_tile(encoder *e, uint64_t g, const uint16_t *src, size
         uint8_t *tom = e->tom + 8 * (4 * g + med);
         tca__st32(tom, hf); /* spec 6.5: counts before this median tile within g */
         tca__st32(tom + 4, fl);
-        for (unsigned j = 0; j < 16; j++) {
-            uint64_t t = 64 * g + 16u * med + j;
-            const uint16_t *tile = src + (size_t)tca__tbe_small_row0(med, j) * stride + tca__tbe_small_col0(j);
-            uint64_t words[3];
-            unsigned n = encode_small_tile(tile, stride, e->w0, sm + hf, full + 2u * fl, words);
-            for (unsigned k = 0; k < 3; k++) tca__st64(e->plane[k] + 8 * t, words[k]);
-            hf += n;
-            fl += 64u - n;
-        }
+        uint64_t t = 64 * g + 16u * med; /* first small tile of the median tile */
+        unsigned n = kernel(src + (size_t)(16u * med) * stride, stride, e->w0, sm + hf, full + 2u * fl,
+                            e->plane[0] + 8 * t, e->plane[1] + 8 * t, e->plane[2] + 8 * t);
+        hf += n;
+        fl += 1024u - n;
     }
     /* spec 6.4: minimal zero padding to 16 bytes / 8 elements at the end of each global tile */
     uint32_t hf_pad = (uint32_t)tca__tbe_pad_sm(hf), fl_pad = (uint32_t)tca__tbe_pad_full(fl);
@@ -157,6 +172,8 @@ static void encode_global_tile(encoder *e, uint64_t g, const uint16_t *src, size
 static void encode_all_tiles(encoder *e, const uint16_t *w, uint64_t rows, uint64_t cols, const tca_tbe_geometry *geo)
 {
     uint16_t block[TCA__TBE_TILE_ELEMS];
+    tca__tbe_encode_median_fn kernel = tca__tbe_encode_median_simd();
+    if (!kernel) kernel = encode_median_portable;
     tca__st64(e->tog, 0); /* spec 6.6: TOG[0] = (0, 0) */
     tca__st64(e->tog + 8, 0);
     for (uint64_t gm = 0; gm < geo->global_rows; gm++) {
@@ -168,12 +185,12 @@ static void encode_all_tiles(encoder *e, const uint16_t *w, uint64_t rows, uint6
             if (nr == 64 && nc == 64) {
                 if (gk + 1 < geo->global_cols && tca__tbe_extent(cols, gk + 1) == 64)
                     tca__tbe_prefetch_tile(src + 64, (size_t)cols, 0); /* the next tile's rows */
-                encode_global_tile(e, g, src, (size_t)cols);
+                encode_global_tile(e, kernel, g, src, (size_t)cols);
                 continue;
             }
             memset(block, 0, sizeof block);
             for (unsigned r = 0; r < nr; r++) memcpy(block + 64u * r, src + (size_t)r * (size_t)cols, 2u * nc);
-            encode_global_tile(e, g, block, 64);
+            encode_global_tile(e, kernel, g, block, 64);
         }
     }
 }

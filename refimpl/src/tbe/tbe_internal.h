@@ -165,4 +165,27 @@ void tca__tbe_decode_rows(const tca_tbe_view *v, uint64_t tr_begin, uint64_t tr_
  *  median tile. Reads the 64 plane words of each plane for tile g. */
 void tca__tbe_median_counts(const tca_tbe_view *v, uint64_t g, uint32_t hf_med[4]);
 
+/* ------------------------------------------------------------------- median-tile kernels */
+
+/** Encode one median tile (spec 5.2: 16 small tiles, element (r, c) of its 16 x 64 block at
+ *  src[r * stride + c]) with window start w0: plane words of its small tiles at p1/p2/p3 + 8j,
+ *  in-window bytes appended at sm, fallback values at full (spec 6.1-6.3). Returns the number of
+ *  in-window elements n (so 1024 - n Full elements). May store up to 8 scratch bytes past the
+ *  SignMantissa data and 16 past the Full data. */
+typedef unsigned (*tca__tbe_encode_median_fn)(const uint16_t *src, size_t stride, unsigned w0, uint8_t *sm,
+                                              uint8_t *full, uint8_t *p1, uint8_t *p2, uint8_t *p3);
+/** Decode one median tile (the inverse: plane words at p1/p2/p3 + 8j, streams starting at sm and
+ *  full) into out[r * stride + c]. Returns the SignMantissa bytes consumed. May read up to 16
+ *  bytes past its current position in either stream: 16 bytes after the global tile's
+ *  SignMantissa slice and 8 elements after its Full slice must be readable. */
+typedef unsigned (*tca__tbe_decode_median_fn)(const uint8_t *p1, const uint8_t *p2, const uint8_t *p3, unsigned base,
+                                              const uint8_t *sm, const uint8_t *full, uint16_t *out, size_t stride);
+/** The SIMD kernels (simd_x86.c) where this CPU and compiler have them and they are allowed, else
+ *  NULL (then the portable C kernels run). Both produce identical bytes (check_tbe_simd). */
+tca__tbe_encode_median_fn tca__tbe_encode_median_simd(void);
+tca__tbe_decode_median_fn tca__tbe_decode_median_simd(void);
+/** Tests: 0 forces the portable kernels, 1 (the default) allows the SIMD ones. Not thread-safe:
+ *  set it only while no encoder or decoder runs. */
+void tca__tbe_simd_allow(int allow);
+
 #endif

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* x86-64 SSSE3 + POPCNT paths of the layout v1 encoder and decoder, one median tile (16 small
+ * tiles, spec 5.2) per call, chosen at run time. They compute exactly what the portable paths in
+ * encode.c and decode.c compute (check_tbe_simd compares the two bit for bit), without a branch
+ * per row: a row's 8-bit in-window mask m (spec 7.2: IND) indexes pshufb control vectors
+ * (simd_x86_tables.h) that squeeze the fallback lanes out of the SignMantissa bytes and the
+ * in-window lanes out of the Full values when encoding (spec 6.2, 6.3), and open the gaps again
+ * when decoding. Every row stores a whole vector of each stream and advances by the row's count,
+ * so up to 8 SignMantissa bytes / 8 Full elements of scratch land after the data written so far
+ * (the encoder's arrays have room; later data or the padding of spec 6.4 overwrites them), and
+ * the decoder reads up to 16 bytes from its current position in each stream (the caller
+ * guarantees that they are readable). Elsewhere (other CPUs, other compilers) the getters return
+ * NULL and the portable paths run. */
+#include "tbe/tbe_internal.h"
+
+static int simd_allowed = 1;
+
+void tca__tbe_simd_allow(int allow) { simd_allowed = allow ? 1 : 0; }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <tmmintrin.h>
+#include "tbe/simd_x86_tables.h"
+
+#define TCA_TBE_TARGET __attribute__((target("ssse3,popcnt")))
+
+static int cpu_has_ssse3_popcnt(void)
+{
+    /* libgcc initialises the CPU model in a constructor, before any caller can get here */
+    return __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");
+}
+
+static inline __m128i load_ctrl(const uint8_t *row) { return _mm_loadu_si128((const __m128i *)(const void *)row); }
+
+TCA_TBE_TARGET static unsigned encode_median_ssse3(const uint16_t *src, size_t stride, unsigned w0, uint8_t *sm,
+                                                   uint8_t *full, uint8_t *p1, uint8_t *p2, uint8_t *p3)
+{
+    const __m128i w0v = _mm_set1_epi16((short)w0), six = _mm_set1_epi16(6), one = _mm_set1_epi16(1);
+    const __m128i zero = _mm_setzero_si128(), ff = _mm_set1_epi16(0xFF), m80 = _mm_set1_epi16(0x80),
+                  m7f = _mm_set1_epi16(0x7F);
+    unsigned n = 0, f = 0; /* SignMantissa bytes / Full elements written for this median tile */
+    for (unsigned j = 0; j < 16; j++) {
+        const uint16_t *tile = src + (size_t)tca__tbe_small_row0(0, j) * stride + tca__tbe_small_col0(j);
+        uint64_t w1 = 0, w2 = 0, w3 = 0;
+        for (unsigned r = 0; r < 8; r += 2) { /* rows r, r + 1: positions p = 8r .. 8r + 15 */
+            __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(tile + r * stride));
+            __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(tile + (r + 1) * stride));
+            /* spec 4.2: d = e - w0 (16-bit, wraps below the window); code = d + 1 if d <= 6 */
+            __m128i d0 = _mm_sub_epi16(_mm_and_si128(_mm_srli_epi16(x0, 7), ff), w0v);
+            __m128i d1 = _mm_sub_epi16(_mm_and_si128(_mm_srli_epi16(x1, 7), ff), w0v);
+            __m128i c0 = _mm_and_si128(_mm_add_epi16(d0, one), _mm_cmpeq_epi16(_mm_subs_epu16(d0, six), zero));
+            __m128i c1 = _mm_and_si128(_mm_add_epi16(d1, one), _mm_cmpeq_epi16(_mm_subs_epu16(d1, six), zero));
+            __m128i codes = _mm_packus_epi16(c0, c1); /* byte 8k + c: code of element (r + k, c) */
+            /* spec 4.3: (s << 7) | m */
+            __m128i s0 = _mm_or_si128(_mm_and_si128(_mm_srli_epi16(x0, 8), m80), _mm_and_si128(x0, m7f));
+            __m128i s1 = _mm_or_si128(_mm_and_si128(_mm_srli_epi16(x1, 8), m80), _mm_and_si128(x1, m7f));
+            __m128i smb = _mm_packus_epi16(s0, s1);
+            /* spec 6.1: plane k holds code bit k; bit k of each byte moved to bit 7 for movemask
+             * (16-bit shifts by at most 7 keep each byte's bit 7 from its own byte) */
+            unsigned q1 = (unsigned)_mm_movemask_epi8(_mm_slli_epi16(codes, 7));
+            unsigned q2 = (unsigned)_mm_movemask_epi8(_mm_slli_epi16(codes, 6));
+            unsigned q3 = (unsigned)_mm_movemask_epi8(_mm_slli_epi16(codes, 5));
+            unsigned ind = q1 | q2 | q3, m0 = ind & 0xFFu, m1 = ind >> 8;
+            /* spec 6.2: in-window bytes in increasing p; spec 6.3: fallback values likewise */
+            _mm_storel_epi64((__m128i *)(void *)(sm + n), _mm_shuffle_epi8(smb, load_ctrl(tbe_sse_compress8[m0])));
+            n += (unsigned)__builtin_popcount(m0);
+            _mm_storel_epi64((__m128i *)(void *)(sm + n),
+                             _mm_shuffle_epi8(_mm_srli_si128(smb, 8), load_ctrl(tbe_sse_compress8[m1])));
+            n += (unsigned)__builtin_popcount(m1);
+            _mm_storeu_si128((__m128i *)(void *)(full + 2 * f), _mm_shuffle_epi8(x0, load_ctrl(tbe_sse_compress16[m0 ^ 0xFFu])));
+            f += 8u - (unsigned)__builtin_popcount(m0);
+            _mm_storeu_si128((__m128i *)(void *)(full + 2 * f), _mm_shuffle_epi8(x1, load_ctrl(tbe_sse_compress16[m1 ^ 0xFFu])));
+            f += 8u - (unsigned)__builtin_popcount(m1);
+            w1 |= (uint64_t)q1 << (8 * r);
+            w2 |= (uint64_t)q2 << (8 * r);
+            w3 |= (uint64_t)q3 << (8 * r);
+        }
+        tca__st64(p1 + 8 * j, w1);
+        tca__st64(p2 + 8 * j, w2);
+        tca__st64(p3 + 8 * j, w3);
+    }
+    return n;
+}
+
+TCA_TBE_TARGET static unsigned decode_median_ssse3(const uint8_t *p1, const uint8_t *p2, const uint8_t *p3,
+                                                   unsigned base, const uint8_t *sm, const uint8_t *full, uint16_t *out,
+                                                   size_t stride)
+{
+    const __m128i base16 = _mm_set1_epi8((char)base), neg1 = _mm_set1_epi8(-1), m7f = _mm_set1_epi8(0x7F),
+                  m80 = _mm_set1_epi8((char)0x80);
+    unsigned n = 0, f = 0; /* values consumed from each stream (spec 7.2 prefix counts) */
+    for (unsigned j = 0; j < 16; j++) {
+        uint64_t b1 = tca__le64(p1 + 8 * j), b2 = tca__le64(p2 + 8 * j), b3 = tca__le64(p3 + 8 * j);
+        uint64_t ind = b1 | b2 | b3; /* spec 7.2: IND */
+        uint16_t *tile = out + (size_t)tca__tbe_small_row0(0, j) * stride + tca__tbe_small_col0(j);
+        for (unsigned r = 0; r < 8; r += 2) {
+            unsigned sh = 8 * r;
+            /* spec 6.1: code bytes of rows r and r + 1 */
+            uint64_t c0 = tca__tbe_spread_bits[(b1 >> sh) & 0xFFu] | (tca__tbe_spread_bits[(b2 >> sh) & 0xFFu] << 1) |
+                          (tca__tbe_spread_bits[(b3 >> sh) & 0xFFu] << 2);
+            uint64_t c1 = tca__tbe_spread_bits[(b1 >> (sh + 8)) & 0xFFu] |
+                          (tca__tbe_spread_bits[(b2 >> (sh + 8)) & 0xFFu] << 1) |
+                          (tca__tbe_spread_bits[(b3 >> (sh + 8)) & 0xFFu] << 2);
+            unsigned m0 = (unsigned)(ind >> sh) & 0xFFu, m1 = (unsigned)(ind >> (sh + 8)) & 0xFFu;
+            __m128i k0 = load_ctrl(tbe_sse_expand8[m0]), k1 = load_ctrl(tbe_sse_expand8[m1]);
+            __m128i s0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(sm + n)), k0);
+            n += (unsigned)__builtin_popcount(m0);
+            __m128i s1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(sm + n)), k1);
+            n += (unsigned)__builtin_popcount(m1);
+            __m128i sb = _mm_unpacklo_epi64(s0, s1);
+            __m128i in = _mm_cmpgt_epi8(_mm_unpacklo_epi64(k0, k1), neg1); /* in-window lanes */
+            /* spec 4.1: exponent = base + code (base <= 248: no carry); zero in fallback lanes */
+            __m128i e = _mm_and_si128(_mm_add_epi8(_mm_set_epi64x((long long)c1, (long long)c0), base16), in);
+            /* spec 4.3: value = s << 15 | e << 7 | m, as low byte (e & 1) << 7 | m and high byte
+             * s << 7 | e >> 1 (16-bit shifts; the masks drop the bits that cross bytes) */
+            __m128i lo = _mm_or_si128(_mm_and_si128(sb, m7f), _mm_and_si128(_mm_slli_epi16(e, 7), m80));
+            __m128i hi = _mm_or_si128(_mm_and_si128(sb, m80), _mm_and_si128(_mm_srli_epi16(e, 1), m7f));
+            __m128i v0 = _mm_unpacklo_epi8(lo, hi), v1 = _mm_unpackhi_epi8(lo, hi);
+            /* spec 4.4: fallback lanes take the next Full values verbatim */
+            unsigned f0 = m0 ^ 0xFFu, f1 = m1 ^ 0xFFu;
+            v0 = _mm_or_si128(v0, _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(full + 2 * f)),
+                                                   load_ctrl(tbe_sse_expand16[f0])));
+            f += (unsigned)__builtin_popcount(f0);
+            v1 = _mm_or_si128(v1, _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(full + 2 * f)),
+                                                   load_ctrl(tbe_sse_expand16[f1])));
+            f += (unsigned)__builtin_popcount(f1);
+            _mm_storeu_si128((__m128i *)(void *)(tile + r * stride), v0);
+            _mm_storeu_si128((__m128i *)(void *)(tile + (r + 1) * stride), v1);
+        }
+    }
+    return n;
+}
+
+tca__tbe_encode_median_fn tca__tbe_encode_median_simd(void)
+{
+    return simd_allowed && cpu_has_ssse3_popcnt() ? encode_median_ssse3 : NULL;
+}
+
+tca__tbe_decode_median_fn tca__tbe_decode_median_simd(void)
+{
+    return simd_allowed && cpu_has_ssse3_popcnt() ? decode_median_ssse3 : NULL;
+}
+
+#else
+tca__tbe_encode_median_fn tca__tbe_encode_median_simd(void) { return NULL; }
+tca__tbe_decode_median_fn tca__tbe_decode_median_simd(void) { return NULL; }
+#endif

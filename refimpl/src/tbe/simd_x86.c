@@ -70,9 +70,9 @@ TCA_TBE_TARGET static unsigned encode_median_ssse3(const uint16_t *src, size_t s
             f += 8u - (unsigned)__builtin_popcount(m0);
             _mm_storeu_si128((__m128i *)(void *)(full + 2 * f), _mm_shuffle_epi8(x1, load_ctrl(tbe_sse_compress16[m1 ^ 0xFFu])));
             f += 8u - (unsigned)__builtin_popcount(m1);
-            w1 |= (uint64_t)q1 << (8 * r);
-            w2 |= (uint64_t)q2 << (8 * r);
-            w3 |= (uint64_t)q3 << (8 * r);
+            w1 = (w1 >> 16) | ((uint64_t)q1 << 48); /* after 4 pairs rows 0, 1 are in bits 0..15 */
+            w2 = (w2 >> 16) | ((uint64_t)q2 << 48);
+            w3 = (w3 >> 16) | ((uint64_t)q3 << 48);
         }
         tca__st64(p1 + 8 * j, w1);
         tca__st64(p2 + 8 * j, w2);
@@ -90,17 +90,17 @@ TCA_TBE_TARGET static unsigned decode_median_ssse3(const uint8_t *p1, const uint
     unsigned n = 0, f = 0; /* values consumed from each stream (spec 7.2 prefix counts) */
     for (unsigned j = 0; j < 16; j++) {
         uint64_t b1 = tca__le64(p1 + 8 * j), b2 = tca__le64(p2 + 8 * j), b3 = tca__le64(p3 + 8 * j);
-        uint64_t ind = b1 | b2 | b3; /* spec 7.2: IND */
         uint16_t *tile = out + (size_t)tca__tbe_small_row0(0, j) * stride + tca__tbe_small_col0(j);
-        for (unsigned r = 0; r < 8; r += 2) {
-            unsigned sh = 8 * r;
-            /* spec 6.1: code bytes of rows r and r + 1 */
-            uint64_t c0 = tca__tbe_spread_bits[(b1 >> sh) & 0xFFu] | (tca__tbe_spread_bits[(b2 >> sh) & 0xFFu] << 1) |
-                          (tca__tbe_spread_bits[(b3 >> sh) & 0xFFu] << 2);
-            uint64_t c1 = tca__tbe_spread_bits[(b1 >> (sh + 8)) & 0xFFu] |
-                          (tca__tbe_spread_bits[(b2 >> (sh + 8)) & 0xFFu] << 1) |
-                          (tca__tbe_spread_bits[(b3 >> (sh + 8)) & 0xFFu] << 2);
-            unsigned m0 = (unsigned)(ind >> sh) & 0xFFu, m1 = (unsigned)(ind >> (sh + 8)) & 0xFFu;
+        for (unsigned r = 0; r < 8; r += 2, b1 >>= 16, b2 >>= 16, b3 >>= 16) {
+            /* spec 6.1: the plane bits of rows r, r + 1 are the low 16 bits of the shifted words
+             * (constant shifts: the variable ones cost more than the rest of the row) */
+            unsigned x1 = (unsigned)b1 & 0xFFFFu, x2 = (unsigned)b2 & 0xFFFFu, x3 = (unsigned)b3 & 0xFFFFu;
+            uint64_t c0 = tca__tbe_spread_bits[x1 & 0xFFu] | (tca__tbe_spread_bits[x2 & 0xFFu] << 1) |
+                          (tca__tbe_spread_bits[x3 & 0xFFu] << 2);
+            uint64_t c1 = tca__tbe_spread_bits[x1 >> 8] | (tca__tbe_spread_bits[x2 >> 8] << 1) |
+                          (tca__tbe_spread_bits[x3 >> 8] << 2);
+            unsigned ind = x1 | x2 | x3; /* spec 7.2: IND bits of the two rows */
+            unsigned m0 = ind & 0xFFu, m1 = ind >> 8;
             __m128i k0 = load_ctrl(tbe_sse_expand8[m0]), k1 = load_ctrl(tbe_sse_expand8[m1]);
             __m128i s0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(sm + n)), k0);
             n += (unsigned)__builtin_popcount(m0);

@@ -10,11 +10,14 @@
 #include "tca/tv.h"
 
 enum { RES_PASS = 0, RES_FAIL = 1, RES_SKIP = 2 };
+/* The stream layout a test exercises (vectors 3.5 `layout`): none (MMA, containers), v1 or F. */
+enum { LAY_NONE = 0, LAY_V1 = 1, LAY_F = 2, LAY_COUNT = 3 };
 
 typedef struct result {
     char *id;       /* dotted test id */
     size_t file;    /* index of the vector file (JUnit suite) */
     int status;     /* RES_* */
+    int layout;     /* LAY_* */
     char *message;  /* failure or skip reason (may be NULL for a pass) */
 } result;
 
@@ -40,6 +43,8 @@ typedef struct conform {
     result *res;
     size_t n_res, cap_res;
     size_t passed, failed, skipped;
+    size_t lay_count[LAY_COUNT][3]; /* per layout, per RES_* */
+    int cur_layout;                 /* LAY_* of the file being run (set by the run_* functions) */
     /* file bookkeeping */
     char **files;        /* suite names (test-id prefixes), index = result.file */
     size_t n_files;
@@ -78,6 +83,11 @@ int conform_run_mma(conform *c, const tca_tv_file *f, const char *prefix, const 
 int conform_run_gemm(conform *c, const tca_tv_file *f, const char *prefix);
 int conform_run_container(conform *c, const tca_tv_file *f, const char *prefix);
 
+/** The layout of a vector file from its header (vectors 3.5): sets c->cur_layout. Returns 0, or
+ *  -1 for an unknown `layout` value (the file is malformed). */
+int conform_file_layout(conform *c, const tca_tv_file *f);
+/** NULL when the subject declares the current layout, else the skip reason. */
+const char *conform_layout_skip(const conform *c);
 /** Skip every record of a file with a reason. */
 void conform_skip_file(conform *c, const tca_tv_file *f, const char *prefix, const char *why);
 /** Dotted id of record r: prefix + "." + id (+ suffix). */

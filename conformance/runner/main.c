@@ -270,14 +270,25 @@ static void expand(const char *pat, const char *profile, char *out, size_t cap)
     else snprintf(out, cap, "%s", pat);
 }
 
+/* A must-pass line may start with a layout marker, `[v1] ` or `[F] `: the pattern is required only
+ * when the subject declares that layout (subject.h layouts), so a kernel of one layout makes a
+ * claim for that layout. Returns the pattern after the marker, or NULL when it does not apply. */
+static const char *layout_pattern(const char *pat, uint32_t layouts)
+{
+    if (!strncmp(pat, "[v1] ", 5)) return (layouts & TCA_SUBJECT_LAYOUT_V1) ? pat + 5 : NULL;
+    if (!strncmp(pat, "[F] ", 4)) return (layouts & TCA_SUBJECT_LAYOUT_F) ? pat + 4 : NULL;
+    return pat;
+}
+
 static int claim_verdict(const conform *c, const patterns *must, const patterns *waive, char claimed[][16], int n_claimed,
-                         const char *level, int full)
+                         const char *level, int full, uint32_t layouts)
 {
     size_t required = 0, bad = 0, waived = 0;
     int empty_pattern = 0;
     for (int pi = 0; pi < n_claimed; pi++)
         for (size_t k = 0; k < must->n; k++) {
-            const char *pat = must->p[k];
+            const char *pat = layout_pattern(must->p[k], layouts);
+            if (!pat) continue;
             int skip_mark = pat[0] == '?';
             /* at the quick level, patterns of full-level files match nothing: only a full run can
              * make a claim, a quick run checks what it ran */
@@ -305,8 +316,12 @@ static int claim_verdict(const conform *c, const patterns *must, const patterns 
                 empty_pattern = 1;
             }
         }
-    int ok = !bad && !empty_pattern && required > 0;
-    printf("conformance (%s level): %s: %zu must-pass tests, %zu not passed, %zu waived\n", level,
+    /* a claim is for the layouts the subject reads: at least one */
+    int no_layout = !(layouts & (TCA_SUBJECT_LAYOUT_V1 | TCA_SUBJECT_LAYOUT_F));
+    if (no_layout) printf("the subject declares no stream layout (subject.h layouts)\n");
+    int ok = !bad && !empty_pattern && required > 0 && !no_layout;
+    printf("conformance (%s level, layouts%s%s): %s: %zu must-pass tests, %zu not passed, %zu waived\n", level,
+           (layouts & TCA_SUBJECT_LAYOUT_V1) ? " v1" : "", (layouts & TCA_SUBJECT_LAYOUT_F) ? " F" : "",
            ok ? "CONFORMANT" : "NOT CONFORMANT", required, bad, waived);
     return ok;
 }
@@ -398,6 +413,7 @@ int main(int argc, char **argv)
     /* profile passes */
     char claimed[16][16];
     int n_claimed = 0, rc_files = 0;
+    uint32_t layouts = 0;
     const char *list[16];
     int n_list = 0;
     if (profile_arg && !strcmp(profile_arg, "all"))
@@ -418,6 +434,7 @@ int main(int argc, char **argv)
             continue;
         }
         snprintf(claimed[n_claimed], sizeof claimed[0], "%s", c.s.info.profile);
+        layouts = n_claimed ? layouts & c.s.info.layouts : c.s.info.layouts; /* declared on every profile */
         printf("subject %s %s [%s], profile %s, platform: %s, caps 0x%x, layouts 0x%x, mma ops 0x%x, "
                "max split-K %u\n",
                c.s.info.name ? c.s.info.name : "?", c.s.info.version ? c.s.info.version : "?", subject_path,
@@ -445,6 +462,18 @@ int main(int argc, char **argv)
     }
     free(done);
 
+    /* per layout (vectors 3.5): what passed in v1 streams and in layout F streams, and the tests
+     * without a stream layout (MMA, containers) */
+    static const char *const lay_name[LAY_COUNT] = {"none (mma, containers)", "v1", "F"};
+    for (int l = LAY_V1; l < LAY_COUNT; l++) {
+        const char *note = "";
+        if (!(layouts & (l == LAY_F ? TCA_SUBJECT_LAYOUT_F : TCA_SUBJECT_LAYOUT_V1)))
+            note = n_claimed ? " (layout not declared by the subject: skipped)" : " (no profile claimed)";
+        printf("layout %s: %zu passed, %zu failed, %zu skipped%s\n", lay_name[l], c.lay_count[l][RES_PASS],
+               c.lay_count[l][RES_FAIL], c.lay_count[l][RES_SKIP], note);
+    }
+    printf("layout %s: %zu passed, %zu failed, %zu skipped\n", lay_name[LAY_NONE], c.lay_count[LAY_NONE][RES_PASS],
+           c.lay_count[LAY_NONE][RES_FAIL], c.lay_count[LAY_NONE][RES_SKIP]);
     printf("%zu passed, %zu failed, %zu skipped\n", c.passed, c.failed, c.skipped);
     int rc = rc_files ? 2 : c.failed ? 1 : 0;
     if (junit && conform_write_junit(&c, junit, "tca-conform")) {
@@ -455,7 +484,8 @@ int main(int argc, char **argv)
         patterns must, waive = {0};
         int ok = load_patterns(mustpass, 0, &must) && (!waivers || load_patterns(waivers, 1, &waive));
         if (!ok) rc = 2;
-        else if (!claim_verdict(&c, &must, waivers ? &waive : NULL, claimed, n_claimed, level, full) && rc == 0) rc = 1;
+        else if (!claim_verdict(&c, &must, waivers ? &waive : NULL, claimed, n_claimed, level, full, layouts) && rc == 0)
+            rc = 1;
         patterns_free(&must);
         patterns_free(&waive);
     }

@@ -55,6 +55,8 @@ void conform_result(conform *c, const char *id, int status, const char *fmt, ...
     r->id = dupstr(id);
     r->file = c->cur_file;
     r->status = status;
+    r->layout = c->cur_layout >= 0 && c->cur_layout < LAY_COUNT ? c->cur_layout : LAY_NONE;
+    c->lay_count[r->layout][status]++;
     r->message = msg[0] ? dupstr(msg) : NULL;
     if (status == RES_PASS) {
         c->passed++;

@@ -24,10 +24,36 @@ void conform_test_id(char *buf, size_t cap, const char *prefix, const tca_tv_rec
     snprintf(buf, cap, "%s.%s%s", prefix, id ? id : "?", suffix ? suffix : "");
 }
 
+int conform_file_layout(conform *c, const tca_tv_file *f)
+{
+    int layout_f = 0;
+    c->cur_layout = LAY_NONE;
+    if (tca__tv_file_layout_f(f, &layout_f)) return -1;
+    c->cur_layout = layout_f ? LAY_F : LAY_V1;
+    return 0;
+}
+
+const char *conform_layout_skip(const conform *c)
+{
+    /* subject.h: a layout the subject does not declare is skipped, never passed */
+    if (c->cur_layout == LAY_F && !(c->s.info.layouts & TCA_SUBJECT_LAYOUT_F))
+        return "layout F not declared by the subject";
+    if (c->cur_layout == LAY_V1 && !(c->s.info.layouts & TCA_SUBJECT_LAYOUT_V1))
+        return "layout v1 not declared by the subject";
+    return NULL;
+}
+
 void conform_skip_file(conform *c, const tca_tv_file *f, const char *prefix, const char *why)
 {
     char id[256];
-    int gemm = !strcmp(tca_tv_get(&f->header, "kind") ? tca_tv_get(&f->header, "kind") : "", "gemm");
+    const char *kind = tca_tv_get(&f->header, "kind") ? tca_tv_get(&f->header, "kind") : "";
+    int gemm = !strcmp(kind, "gemm");
+    /* stream files count under their layout, MMA and container files under none */
+    if (gemm || !strncmp(kind, "format", 6)) {
+        if (conform_file_layout(c, f)) c->cur_layout = LAY_NONE;
+    } else {
+        c->cur_layout = LAY_NONE;
+    }
     for (size_t i = 0; i < f->n_records; i++) {
         conform_test_id(id, sizeof id, prefix, &f->records[i], NULL);
         conform_result(c, id, RES_SKIP, "%s", why);
@@ -111,9 +137,19 @@ int conform_run_format(conform *c, const tca_tv_file *f, const char *prefix, con
 {
     int invalid = !strcmp(kind, "format-invalid"), recipe = !strcmp(kind, "format-recipe");
     char id[256];
+    if (conform_file_layout(c, f)) {
+        fprintf(stderr, "tca-conform: %s: unknown layout %s\n", prefix, tca_tv_get(&f->header, "layout"));
+        return 1;
+    }
+    const int layout_f = c->cur_layout == LAY_F;
+    const char *layout_skip = conform_layout_skip(c);
     for (size_t i = 0; i < f->n_records; i++) {
         const tca_tv_record *r = &f->records[i];
         conform_test_id(id, sizeof id, prefix, r, NULL);
+        if (layout_skip) {
+            conform_result(c, id, RES_SKIP, "%s", layout_skip);
+            continue;
+        }
         if (!(c->s.info.caps & TCA_SUBJECT_CAP_DECOMPRESS)) {
             conform_result(c, id, RES_SKIP, "capability decompress not declared");
             continue;
@@ -133,13 +169,15 @@ int conform_run_format(conform *c, const tca_tv_file *f, const char *prefix, con
         uint8_t *stream = NULL;
         size_t size = 0;
         if (recipe) {
-            /* vectors 5.3: W by recipe, encoded by spec 4.5, checked against the stream digest */
+            /* vectors 5.3: W by recipe, encoded by spec 4.5 in the file's layout, checked against the
+             * stream digest */
             const char *rec = tca_tv_get(r, "recipe");
             uint64_t seed;
             uint8_t want[32], got[32];
             uint16_t *w = malloc(rows * cols * 2);
             if (!rec || tca_tv_get_u64(r, "seed", &seed) || tca_tv_parse_sha256(sv, want) || !w ||
-                tca_tv_fill_matrix(rec, seed, w, rows, cols) || tca__tv_encode_stream(w, rows, cols, 0, &stream, &size)) {
+                tca_tv_fill_matrix(rec, seed, w, rows, cols) ||
+                tca__tv_encode_stream_layout(layout_f, w, rows, cols, 0, &stream, &size)) {
                 free(w);
                 fprintf(stderr, "tca-conform: %s: cannot regenerate the input\n", id);
                 return 1;
@@ -162,8 +200,14 @@ int conform_run_format(conform *c, const tca_tv_file *f, const char *prefix, con
                 return 1;
             }
         }
+        /* vectors 3.5: a valid stream is in the layout its file declares (spec 3.3, byte 6) */
+        if (!invalid && (size < 64 || stream[6] != (layout_f ? 1 : 0))) {
+            fprintf(stderr, "tca-conform: %s: stream layout differs from the file's layout\n", id);
+            free(stream);
+            return 1;
+        }
         if (invalid) {
-            /* vectors 5.2: any rejection passes; `error` is informative */
+            /* vectors 5.2, 5.5: any rejection passes; `error` is informative */
             const char *err = tca_tv_get(r, "error");
             uint16_t *out = malloc(1u << 20);
             int rc = out ? c->s.decompress(c->s.ctx, stream, size, out, (1u << 20) / 2) /* never NULL */
@@ -216,6 +260,7 @@ int conform_run_mma(conform *c, const tca_tv_file *f, const char *prefix, const 
         return 1;
     }
     static tca_tv_mma_case tc;
+    c->cur_layout = LAY_NONE;
     for (size_t i = 0; i < f->n_records; i++) {
         const tca_tv_record *r = &f->records[i];
         conform_test_id(id, sizeof id, prefix, r, NULL);
@@ -351,6 +396,12 @@ static void check_y(conform *c, const char *id, const char *want, const uint32_t
 int conform_run_gemm(conform *c, const tca_tv_file *f, const char *prefix)
 {
     char id[256], id32[256];
+    if (conform_file_layout(c, f)) {
+        fprintf(stderr, "tca-conform: %s: unknown layout %s\n", prefix, tca_tv_get(&f->header, "layout"));
+        return 1;
+    }
+    const int layout_f = c->cur_layout == LAY_F;
+    const char *layout_skip = conform_layout_skip(c);
     for (size_t i = 0; i < f->n_records; i++) {
         const tca_tv_record *r = &f->records[i];
         conform_test_id(id, sizeof id, prefix, r, NULL);
@@ -367,7 +418,8 @@ int conform_run_gemm(conform *c, const tca_tv_file *f, const char *prefix)
         }
         const char *skip = NULL;
         char why[128];
-        if (!(c->s.info.caps & TCA_SUBJECT_CAP_GEMM)) skip = "capability gemm not declared";
+        if (layout_skip) skip = layout_skip;
+        else if (!(c->s.info.caps & TCA_SUBJECT_CAP_GEMM)) skip = "capability gemm not declared";
         else if (s > c->s.info.max_split_k) {
             snprintf(why, sizeof why, "split-K %llu above the declared max_split_k %u", (unsigned long long)s,
                      c->s.info.max_split_k);
@@ -381,14 +433,15 @@ int conform_run_gemm(conform *c, const tca_tv_file *f, const char *prefix)
             conform_result(c, id32, RES_SKIP, "%s", skip);
             continue;
         }
-        /* vectors 6.2: W and X by recipe; W's stream checked against its digest */
+        /* vectors 6.2, 6.5: W and X by recipe; W's stream (in the file's layout) checked against its
+         * digest */
         uint16_t *w = malloc(m * k * 2), *x = malloc(n * k * 2), *y = malloc(n * m * 2);
         uint32_t *yf = malloc(n * m * 4), *y32 = malloc(n * m * 4);
         uint8_t *stream = NULL, want[32], got[32];
         size_t size = 0;
         int bad = !w || !x || !y || !yf || !y32 || tca_tv_fill_matrix(wr, tca_prng_derive(seed, 1), w, m, k) ||
                   tca_tv_fill_matrix(xr, tca_prng_derive(seed, 2), x, n, k) ||
-                  tca__tv_encode_stream(w, m, k, 0, &stream, &size) || tca_tv_parse_sha256(wd, want);
+                  tca__tv_encode_stream_layout(layout_f, w, m, k, 0, &stream, &size) || tca_tv_parse_sha256(wd, want);
         if (!bad) {
             tca_sha256(stream, size, got);
             bad = memcmp(got, want, 32) != 0;
@@ -427,6 +480,7 @@ int conform_run_gemm(conform *c, const tca_tv_file *f, const char *prefix)
 int conform_run_container(conform *c, const tca_tv_file *f, const char *prefix)
 {
     char id[256];
+    c->cur_layout = LAY_NONE;
     for (size_t i = 0; i < f->n_records; i++) {
         const tca_tv_record *r = &f->records[i];
         conform_test_id(id, sizeof id, prefix, r, NULL);

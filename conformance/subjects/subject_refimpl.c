@@ -6,7 +6,8 @@
  * anything else.
  *
  * Profile: the init argument, else the environment variable TCA_SUBJECT_PROFILE, else sm90.
- * TCA_SUBJECT_CAPS, when set, masks the declared capabilities (for the suite's own tests). */
+ * TCA_SUBJECT_CAPS and TCA_SUBJECT_LAYOUTS, when set, mask the declared capabilities and layouts
+ * (for the suite's own tests). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "tca/mma.h"
 #include "tca/safetensors.h"
 #include "tca/tbe.h"
+#include "tca/tbe_f.h"
 #include "tca/version.h"
 
 /* Mutant numbers (the CMake list in conformance/CMakeLists.txt names them). */
@@ -29,6 +31,8 @@
 #define MUTANT_SWAP_C1_C2 6         /* C/D fragment registers c1 and c2 swapped */
 #define MUTANT_FALLBACK_OFF_BY_ONE 7 /* fallback values read one index too far */
 #define MUTANT_SPLITK_REVERSE 8     /* split-K partials added in decreasing split order */
+#define MUTANT_F_SPARE_BITS 9       /* layout F: slice-3 code bits read from the spare bits in reverse order */
+#define MUTANT_F_EXCEPTION_RANK 10  /* layout F: each exception byte read one rank too far */
 
 #ifndef TCA_MUTANT
 #define TCA_MUTANT MUTANT_NONE
@@ -44,6 +48,8 @@ static const char *const mutant_names[] = {
     "tca-refimpl-mutant-swap_c1_c2",
     "tca-refimpl-mutant-fallback_off_by_one",
     "tca-refimpl-mutant-splitk_reverse",
+    "tca-refimpl-mutant-f_spare_bits",
+    "tca-refimpl-mutant-f_exception_rank",
 };
 
 typedef struct ctx {
@@ -102,7 +108,13 @@ int tca_subject_get_info(void *vc, tca_subject_info *info)
      * check that undeclared capabilities are skipped, never passed */
     const char *mask = getenv("TCA_SUBJECT_CAPS");
     if (mask && *mask) info->caps &= (uint32_t)strtoul(mask, NULL, 0);
-    info->layouts = TCA_SUBJECT_LAYOUT_V1;
+    /* both layouts (spec 3.3): v1 streams through the v1 decoder and tca_gemm_ref, layout F
+     * streams through the layout F decoder (spec 8.9) and, for GEMM, the F -> v1 transcoder */
+    info->layouts = TCA_SUBJECT_LAYOUT_V1 | TCA_SUBJECT_LAYOUT_F;
+    /* TCA_SUBJECT_LAYOUTS masks them the same way: the suite's tests show that undeclared layouts
+     * are skipped, and that a layout F defect passes when only v1 vectors run */
+    const char *lmask = getenv("TCA_SUBJECT_LAYOUTS");
+    if (lmask && *lmask) info->layouts &= (uint32_t)strtoul(lmask, NULL, 0);
     info->mma_ops = 0x3Fu; /* all six ops */
     info->max_split_k = UINT32_MAX;
     info->max_n = 0;
@@ -161,8 +173,77 @@ static void fallback_shift(const uint8_t *s, uint16_t *w, uint64_t rows, uint64_
 }
 #endif
 
+#if TCA_MUTANT == MUTANT_F_SPARE_BITS || TCA_MUTANT == MUTANT_F_EXCEPTION_RANK
+#define F_MUTANT 1
+static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint64_t le64(const uint8_t *p) { return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32; }
+
+/* A layout F decoder written from the pseudo-code of spec 8.9, with one defect: the validation is
+ * the reference's (spec 8.8), so every malformed stream is still rejected and only valid streams
+ * can show the defect, as in a kernel whose host code validates. */
+static tca_status decode_f_mutant(const uint8_t *src, size_t size, uint16_t *out, uint64_t elems)
+{
+    tca_tbe_f_view v;
+    tca_status st = tca_tbe_f_stream_parse(src, size, &v);
+    if (!st) st = tca_tbe_f_validate(&v);
+    if (st) return st;
+    uint64_t rows = v.hdr.rows, cols = v.hdr.cols, gc = (cols + 63) / 64, n_strips = 4 * ((rows + 63) / 64) * gc;
+    if (elems < rows * cols) return TCA_ERROR_PARAM_DST_TOO_SMALL;
+    for (uint64_t s = 0; s < n_strips; s++) {
+        const uint8_t *rec = v.strips + (size_t)TCA_TBE_F_STRIP_BYTES * s;
+        uint64_t g = s / 4, med = s % 4, x0 = le64(v.exception_offsets + 8 * s), used = 0;
+        for (unsigned l = 0; l < 32; l++)
+            for (unsigned e = 0; e < 32; e++) {
+                unsigned i = e / 8, n = e % 8, c;
+                if (i < 3) {
+                    c = (le32(rec + 4 * (32 * i + l)) >> 4 * n) & 7u; /* spec 8.3 */
+                } else {
+                    unsigned b0 = (le32(rec + 4 * l) >> (4 * n + 3)) & 1u, b1 = (le32(rec + 4 * (32 + l)) >> (4 * n + 3)) & 1u,
+                             b2 = (le32(rec + 4 * (64 + l)) >> (4 * n + 3)) & 1u;
+#if TCA_MUTANT == MUTANT_F_SPARE_BITS
+                    c = b2 | b1 << 1 | b0 << 2; /* DEFECT: the spare bits of words 0, 1, 2 are code bits 0, 1, 2 */
+#else
+                    c = b0 | b1 << 1 | b2 << 2;
+#endif
+                }
+                unsigned b = rec[384 + 512 * (i >> 1) + 16 * l + 8 * (i & 1) + n], E; /* spec 8.4 */
+                if (c) {
+                    E = v.hdr.base + c;
+                } else {
+#if TCA_MUTANT == MUTANT_F_EXCEPTION_RANK
+                    uint64_t at = x0 + used + 1; /* DEFECT: rank counted inclusively */
+#else
+                    uint64_t at = x0 + used;
+#endif
+                    E = at < v.hdr.exception_len ? v.exceptions[at] : 0;
+                    used++;
+                }
+                uint64_t r = 64 * (g / gc) + 16 * med + (l >> 2) + 8 * ((n >> 1) & 1);
+                uint64_t k = 64 * (g % gc) + 16 * i + 8 * (n >> 2) + 2 * (l & 3) + (n & 1);
+                if (r < rows && k < cols) out[r * cols + k] = (uint16_t)(((b & 0x80u) << 8) | (E << 7) | (b & 0x7Fu));
+            }
+    }
+    return TCA_OK;
+}
+#endif
+
+/* Layout F streams (spec 8): the reference decoder, or the layout F mutant's. */
+static tca_status decode_f(const uint8_t *s, size_t n, uint16_t *out, uint64_t elems)
+{
+#ifdef F_MUTANT
+    return decode_f_mutant(s, n, out, elems);
+#else
+    return tca_tbe_f_decode_stream(s, n, out, elems);
+#endif
+}
+
 static tca_status decode(const uint8_t *s, size_t n, uint16_t *out, uint64_t elems)
 {
+    /* spec 3.3: dispatch on the Layout byte after the frame checks (V1-V4 = F1-F4) */
+    tca_layout layout;
+    tca_status lst = tca_tbe_any_stream_layout(s, n, &layout);
+    if (lst) return lst;
+    if (layout == TCA_LAYOUT_F) return decode_f(s, n, out, elems);
 #if TCA_MUTANT == MUTANT_BASE_WRAP
     return decode_base_wrap(s, n, out, elems);
 #else
@@ -267,8 +348,34 @@ int tca_subject_gemm(void *vc, const uint8_t *w_stream, size_t w_size, const uin
 {
     ctx *c = vc;
     if (!c || !w_stream || !x || !y) return TCA_SUBJECT_EPARAM;
+    tca_layout layout;
+    tca_status st = tca_tbe_any_stream_layout(w_stream, w_size, &layout);
+    if (st) return map_status(st);
+    if (layout == TCA_LAYOUT_F) {
+#ifdef F_MUTANT
+        /* the mutant's layout F decoder, then the dense reference GEMM (mma-semantics 6) */
+        uint64_t fm, fk;
+        st = tca_tbe_any_stream_shape(w_stream, w_size, &fm, &fk);
+        uint16_t *fw = st ? NULL : malloc(2 * fm * fk);
+        if (!st && !fw) st = TCA_ERROR_ALLOC;
+        if (!st) st = decode_f(w_stream, w_size, fw, fm * fk);
+        if (!st) st = tca_gemm_dense_ref(fw, fm, fk, x, n, &c->profile, split_k, y, y_f32);
+        free(fw);
+        return map_status(st);
+#else
+        /* spec 8.9: the transcoder validates the F stream completely and gives the v1 stream of
+         * the same matrix; the GEMM (with any GEMM mutant's defect) then runs on it */
+        uint8_t *v1 = NULL;
+        size_t v1n = 0;
+        st = tca_tbe_transcode_stream(w_stream, w_size, TCA_LAYOUT_V1, NULL, &v1, &v1n);
+        if (st) return map_status(st);
+        int rc = tca_subject_gemm(vc, v1, v1n, x, n, split_k, y, y_f32);
+        tca_free(NULL, v1);
+        return rc;
+#endif
+    }
     tca_tbe_view v;
-    tca_status st = tca_tbe_stream_parse(w_stream, w_size, &v);
+    st = tca_tbe_stream_parse(w_stream, w_size, &v);
     if (st) return map_status(st);
     uint64_t m = v.hdr.rows, k = v.hdr.cols;
     (void)m;

@@ -22,6 +22,12 @@ read -r p _ f _ s _ <<< "$summary"
 [ "$f" = 0 ] && [ "$s" = 0 ] && [ "$p" -gt 1000 ] || fail "expected all passed, got: $summary"
 grep -q '^conformance (.*): CONFORMANT' "$log" || fail "claim does not hold"
 grep -q "<testsuites name=\"tca-conform\" tests=\"$p\" failures=\"0\" skipped=\"0\"" "$xml" || fail "JUnit totals"
+# per-layout report: both layouts declared, layout F vectors run and pass (vectors 5.5, 6.5)
+lf=$(grep -E '^layout F: [0-9]+ passed, 0 failed, 0 skipped$' "$log") || fail "no clean 'layout F:' line"
+grep -qE '^layout v1: [1-9][0-9]* passed, 0 failed, 0 skipped$' "$log" || fail "no clean 'layout v1:' line"
+read -r _ _ pf _ <<< "$lf"
+[ "$pf" -gt 300 ] || fail "too few layout F tests: $lf"
+grep -q '^conformance (.*layouts v1 F): CONFORMANT' "$log" || fail "claim does not name both layouts"
 [ "$(grep -c '<testcase ' "$xml")" = "$p" ] || fail "JUnit testcase count"
 
 [ "$level" = quick ] || exit 0
@@ -46,6 +52,29 @@ read -r p2 _ f2 _ s2 _ <<< "$summary"
 grep -q 'NOT CONFORMANT' "$out/refimpl-caps.log" || fail "a claim held on skipped tests"
 [ "$(grep -c '^pass\|^FAIL' "$out/refimpl-caps.log")" = 0 ] || fail "unexpected lines"
 echo "capabilities masked: $p2 passed (format), $s2 skipped, claim refused"
+
+# Undeclared layout: a subject of layout v1 only gets every layout F test skipped, never passed;
+# its claim holds for v1 (the [F] must-pass patterns do not apply) and says so.
+TCA_SUBJECT_LAYOUTS=0x1 "$conform" "$subj" --vectors "$vec" --level quick --profile sm90 \
+  --mustpass "$src/mustpass.txt" --junit "$out/refimpl-v1only.xml" > "$out/refimpl-v1only.log" 2>&1
+rc=$?
+lf=$(grep -E '^layout F: ' "$out/refimpl-v1only.log")
+[ $rc = 0 ] && grep -qE '^layout F: 0 passed, 0 failed, [1-9][0-9]* skipped \(layout not declared' "$out/refimpl-v1only.log" ||
+  fail "v1-only run: exit $rc, $lf"
+grep -q '^conformance (quick level, layouts v1): CONFORMANT' "$out/refimpl-v1only.log" || fail "v1-only claim"
+grep -q '<skipped message="layout F not declared by the subject"' "$out/refimpl-v1only.xml" || fail "F skips in JUnit"
+# ... and one of layout F only: the v1 stream tests are skipped
+TCA_SUBJECT_LAYOUTS=0x2 "$conform" "$subj" --vectors "$vec" --level quick --profile sm90 \
+  --mustpass "$src/mustpass.txt" > "$out/refimpl-fonly.log" 2>&1
+rc=$?
+grep -qE '^layout v1: 0 passed, 0 failed, [1-9][0-9]* skipped' "$out/refimpl-fonly.log" && [ $rc = 0 ] &&
+  grep -q '^conformance (quick level, layouts F): CONFORMANT' "$out/refimpl-fonly.log" || fail "F-only run: exit $rc"
+# ... and none: no claim
+TCA_SUBJECT_LAYOUTS=0 "$conform" "$subj" --vectors "$vec" --level quick --profile sm90 \
+  --mustpass "$src/mustpass.txt" > "$out/refimpl-nolayout.log" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -q 'NOT CONFORMANT' "$out/refimpl-nolayout.log" || fail "no-layout run: exit $rc"
+echo "layouts: $lf (v1 only); claims per layout hold"
 
 # Corrupted vectors are refused (exit 2), never run.
 bad=$out/vectors-corrupt

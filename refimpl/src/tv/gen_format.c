@@ -165,6 +165,27 @@ static const vcase valid_cases[] = {
     {"Ragged NaNPayload Inf Subnormal", 17, 33, 0, fill_nan},
 };
 
+size_t tca__tv_format_valid_count(void) { return sizeof valid_cases / sizeof valid_cases[0]; }
+
+/* The matrix of valid record i + 1 (vectors 5.1): drawn from derive(FORMAT_SEED, i + 1). */
+tca_status tca__tv_format_valid_case(size_t i, uint16_t **m, uint64_t *rows, uint64_t *cols, int *window_start,
+                                     const char **flags)
+{
+    if (i >= tca__tv_format_valid_count()) return TCA_ERROR_PARAM_INVALID;
+    const vcase *c = &valid_cases[i];
+    uint16_t *w = malloc(c->rows * c->cols * 2);
+    if (!w) return TCA_ERROR_ALLOC;
+    tca_prng r;
+    tca_prng_seed(&r, tca_prng_derive(FORMAT_SEED, i + 1));
+    c->fill(&r, w, c->rows, c->cols);
+    *m = w;
+    *rows = c->rows;
+    *cols = c->cols;
+    *window_start = c->window_start;
+    *flags = c->flags;
+    return TCA_OK;
+}
+
 static void put_notes(tca_tv_writer *w, const char *const notes[][2], size_t n)
 {
     char key[80];
@@ -552,6 +573,16 @@ static const struct {
     {"widerange", 512, 4096}, {"smallint", 2048, 512},
 };
 
+size_t tca__tv_format_large_count(void) { return sizeof large_cases / sizeof large_cases[0]; }
+
+void tca__tv_format_large_case(size_t i, const char **recipe, uint64_t *rows, uint64_t *cols, uint64_t *seed)
+{
+    *recipe = large_cases[i].recipe;
+    *rows = large_cases[i].rows;
+    *cols = large_cases[i].cols;
+    *seed = tca_prng_derive(tca_prng_derive(FORMAT_SEED, 2000), i + 1);
+}
+
 static tca_status gen_large(tca__tv_gen *g)
 {
     size_t n = sizeof large_cases / sizeof large_cases[0];
@@ -602,5 +633,6 @@ tca_status tca__tv_gen_format(tca__tv_gen *g)
     if (!st) st = gen_invalid(g);
     if (!st) st = tca__tv_gen_container(g);
     if (!st && g->full) st = gen_large(g);
+    if (!st) st = tca__tv_gen_format_f(g);
     return st;
 }

@@ -93,13 +93,35 @@ static tca_status put_results(tca_tv_writer *w, const uint16_t *y, const uint32_
     return w->status;
 }
 
-static tca_status one_case(tca_tv_writer *w, const tca_mma_profile *p, const gcase *c, uint64_t id, uint64_t seed)
+/* One record into w (W as a layout v1 stream) and the same record into wf (W as a layout F
+ * stream, vectors 6.5): the same inputs and results, only the digest of W differs. */
+static void put_record(tca_tv_writer *w, const gcase *c, uint64_t id, uint64_t seed, const uint8_t *s, size_t sn,
+                       const uint16_t *Y, const uint32_t *YF, uint64_t nm)
+{
+    uint8_t d[32];
+    tca_tv_put_u64(w, "id", id);
+    tca_tv_put(w, "flags", c->flags);
+    tca_tv_put_u64(w, "M", c->m);
+    tca_tv_put_u64(w, "K", c->k);
+    tca_tv_put_u64(w, "N", c->n);
+    tca_tv_put_u64(w, "S", c->s);
+    tca_tv_put(w, "wrecipe", c->wrecipe);
+    tca_tv_put(w, "xrecipe", c->xrecipe);
+    tca_tv_put_x64(w, "seed", seed);
+    tca_sha256(s, sn, d);
+    tca_tv_put_sha256(w, "W", d);
+    put_results(w, Y, YF, nm);
+    tca_tv_put_end(w);
+}
+
+static tca_status one_case(tca_tv_writer *w, tca_tv_writer *wf, const tca_mma_profile *p, const gcase *c, uint64_t id,
+                           uint64_t seed)
 {
     uint64_t mk = c->m * c->k, nk = c->n * c->k, nm = c->n * c->m;
     uint16_t *W = malloc(mk * 2), *X = malloc(nk * 2), *Y = malloc(nm * 2);
     uint32_t *YF = malloc(nm * 4);
-    uint8_t *s = NULL;
-    size_t sn = 0;
+    uint8_t *s = NULL, *sf = NULL;
+    size_t sn = 0, sfn = 0;
     tca_status st = (W && X && Y && YF) ? TCA_OK : TCA_ERROR_ALLOC;
     if (!st) st = tca_tv_fill_matrix(c->wrecipe, tca_prng_derive(seed, 1), W, c->m, c->k);
     if (!st) st = tca_tv_fill_matrix(c->xrecipe, tca_prng_derive(seed, 2), X, c->n, c->k);
@@ -107,60 +129,65 @@ static tca_status one_case(tca_tv_writer *w, const tca_mma_profile *p, const gca
     tca_tbe_view v;
     if (!st) st = tca_tbe_stream_parse(s, sn, &v);
     if (!st) st = tca_gemm_ref(&v, X, c->n, p, c->s, Y, YF);
+    /* the layout F stream of the same W: Y is a function of W, not of its layout (spec 8.9) */
+    if (!st) st = tca__tv_encode_stream_f(W, c->m, c->k, 0, &sf, &sfn);
     if (!st) {
-        uint8_t d[32];
-        tca_tv_put_u64(w, "id", id);
-        tca_tv_put(w, "flags", c->flags);
-        tca_tv_put_u64(w, "M", c->m);
-        tca_tv_put_u64(w, "K", c->k);
-        tca_tv_put_u64(w, "N", c->n);
-        tca_tv_put_u64(w, "S", c->s);
-        tca_tv_put(w, "wrecipe", c->wrecipe);
-        tca_tv_put(w, "xrecipe", c->xrecipe);
-        tca_tv_put_x64(w, "seed", seed);
-        tca_sha256(s, sn, d);
-        tca_tv_put_sha256(w, "W", d);
-        st = put_results(w, Y, YF, nm);
-        tca_tv_put_end(w);
+        put_record(w, c, id, seed, s, sn, Y, YF, nm);
+        put_record(wf, c, id, seed, sf, sfn, Y, YF, nm);
+        st = w->status ? w->status : wf->status;
     }
     free(W);
     free(X);
     free(Y);
     free(YF);
     free(s);
+    free(sf);
     return st;
 }
 
-static tca_status gen_file(tca__tv_gen *g, const tca_mma_profile *p, const char *name, const char *level,
-                           const gcase *cases, size_t n, uint64_t file_seed, const char *desc)
+static void begin_file(tca_tv_writer *w, const tca_tv_manifest_row *row, const tca_mma_profile *p, int layout_f)
 {
-    char path[128], d2[200];
-    snprintf(path, sizeof path, "v1/gemm/%s/%s.tv", p->name, name);
-    snprintf(d2, sizeof d2, "%s on %s", desc, p->name);
-    tca_tv_manifest_row row;
-    tca__tv_row(&row, path, "gemm", p->name, level, file_seed, n, d2);
-    tca_tv_writer w;
-    tca_tv_writer_init(&w, NULL);
-    tca__tv_gen_begin(&w, &row);
-    tca_tv_put(&w, "op", "gemm.tca-tbe.bf16.f32acc");
-    tca_tv_put(&w, "arch", p->name);
+    tca__tv_gen_begin_layout(w, row, layout_f ? TCA_TV_FILES_1_1 : TCA_TV_FILES_1_0, layout_f);
+    tca_tv_put(w, "op", "gemm.tca-tbe.bf16.f32acc");
+    tca_tv_put(w, "arch", p->name);
     for (size_t i = 0; i < sizeof gemm_notes / sizeof gemm_notes[0]; i++) {
         char key[64];
         snprintf(key, sizeof key, "notes.%s", gemm_notes[i][0]);
-        tca_tv_put(&w, key, gemm_notes[i][1]);
+        tca_tv_put(w, key, gemm_notes[i][1]);
     }
-    tca_tv_put_end(&w);
+    tca_tv_put_end(w);
+}
+
+/* v1/gemm/<profile>/<name>.tv and its layout F twin v1/gemm/<profile>/f/<name>.tv (vectors 6.5) */
+static tca_status gen_file(tca__tv_gen *g, const tca_mma_profile *p, const char *name, const char *level,
+                           const gcase *cases, size_t n, uint64_t file_seed, const char *desc)
+{
+    char path[128], pathf[128], d2[200], d2f[200];
+    snprintf(path, sizeof path, "v1/gemm/%s/%s.tv", p->name, name);
+    snprintf(pathf, sizeof pathf, "v1/gemm/%s/f/%s.tv", p->name, name);
+    snprintf(d2, sizeof d2, "%s on %s", desc, p->name);
+    snprintf(d2f, sizeof d2f, "%s on %s, W in layout F", desc, p->name);
+    tca_tv_manifest_row row, rowf;
+    tca__tv_row(&row, path, "gemm", p->name, level, file_seed, n, d2);
+    tca__tv_row(&rowf, pathf, "gemm", p->name, level, file_seed, n, d2f);
+    tca_tv_writer w, wf;
+    tca_tv_writer_init(&w, NULL);
+    tca_tv_writer_init(&wf, NULL);
+    begin_file(&w, &row, p, 0);
+    begin_file(&wf, &rowf, p, 1);
     tca_status st = TCA_OK;
     for (size_t i = 0; i < n && !st; i++) {
         /* inputs depend on the case, not on the profile (vectors 6.2) */
-        st = one_case(&w, p, &cases[i], i + 1, tca_prng_derive(file_seed, i + 1));
+        st = one_case(&w, &wf, p, &cases[i], i + 1, tca_prng_derive(file_seed, i + 1));
         if (st)
             fprintf(stderr, "tca gen: gemm %s case %zu (%llux%llux%llu S=%u): %s\n", path, i + 1,
                     (unsigned long long)cases[i].m, (unsigned long long)cases[i].k, (unsigned long long)cases[i].n,
                     cases[i].s, tca_status_name(st));
     }
     if (!st) st = tca__tv_gen_add(g, &row, &w);
+    if (!st) st = tca__tv_gen_add(g, &rowf, &wf);
     tca_tv_writer_free(&w);
+    tca_tv_writer_free(&wf);
     return st;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The SIMD median-tile kernels (src/tbe/simd_x86.c) against the portable ones: for the same
- * matrix, the serialised streams are byte for byte identical, each decoder decodes each stream
- * back to the input bits, and validation accepts both. The matrices make every 8-bit in-window
+/* The SIMD kernels (src/tbe/simd_x86.c) against the portable ones. Exponent histograms equal a
+ * plain count on either path. Median-tile kernels: for the same matrix, the serialised streams
+ * are byte for byte identical, each decoder decodes each stream back to the input bits, and
+ * validation accepts both. The matrices make every 8-bit in-window
  * row mask occur at every row of a small tile (the kernels' tables are indexed by it), plus
  * Gaussian weights, all 65536 patterns and ragged shapes. Where the SIMD kernels do not exist
  * (another CPU or compiler), the portable path is compared with itself, and the test says so. */
@@ -96,6 +97,7 @@ START_TEST(test_tbe_simd_available_where_expected)
     if (__builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt")) {
         ck_assert_ptr_nonnull(tca__tbe_encode_median_simd());
         ck_assert_ptr_nonnull(tca__tbe_decode_median_simd());
+        ck_assert_ptr_nonnull(tca__tbe_count_exponents_simd());
     } else {
         fprintf(stderr, "check_tbe_simd: no SSSE3/POPCNT: comparing the portable path with itself\n");
     }
@@ -105,6 +107,7 @@ START_TEST(test_tbe_simd_available_where_expected)
     tca__tbe_simd_allow(0);
     ck_assert_ptr_null(tca__tbe_encode_median_simd());
     ck_assert_ptr_null(tca__tbe_decode_median_simd());
+    ck_assert_ptr_null(tca__tbe_count_exponents_simd());
     tca__tbe_simd_allow(1);
 }
 END_TEST
@@ -152,6 +155,48 @@ START_TEST(test_tbe_simd_gaussian_and_patterns)
 }
 END_TEST
 
+/* tca_tbe_exponent_histogram with SIMD allowed and not, against a plain count. */
+static void compare_histograms(const uint16_t *w, uint64_t M, uint64_t K)
+{
+    uint64_t want[256] = {0}, got[256];
+    for (uint64_t i = 0; i < M * K; i++) want[(w[i] >> 7) & 0xFFu]++;
+    for (int simd = 0; simd < 2; simd++) {
+        tca__tbe_simd_allow(simd);
+        tca_tbe_exponent_histogram(w, M, K, got);
+        tca__tbe_simd_allow(1);
+        for (unsigned e = 0; e < 256; e++)
+            ck_assert_msg(got[e] == want[e], "%llux%llu simd=%d exponent %u: got %llu, expected %llu",
+                          (unsigned long long)M, (unsigned long long)K, simd, e, (unsigned long long)got[e],
+                          (unsigned long long)want[e]);
+    }
+}
+
+START_TEST(test_tbe_simd_histogram)
+{
+    tca_prng r;
+    tca_prng_seed(&r, tca_test_seed() ^ 0x4157);
+    uint64_t n = 300000;
+    uint16_t *w = malloc(n * 2);
+    /* Gaussian: the counting-range path, several 255-block rounds, every length tail */
+    for (uint64_t i = 0; i < n; i++) w[i] = tca_bf16_from_double_rne(0.02 * tca_prng_normal(&r));
+    static const uint64_t lens[] = {1, 15, 16, 17, 4095, 4096, 4097, 4080, 4096 + 4080 + 5, 300000};
+    for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) compare_histograms(w, 1, lens[k]);
+    /* a narrow sample followed by every exponent: many elements outside the counting range,
+     * including both range boundaries */
+    for (uint64_t i = 8192; i < n; i++) w[i] = with_exponent(&r, (unsigned)tca_prng_below(&r, 256));
+    compare_histograms(w, 1000, 300);
+    /* one exponent only, and exponents 0 / 255 at the ends of the byte range */
+    for (unsigned e = 0; e < 256; e += 255) {
+        for (uint64_t i = 0; i < n; i++) w[i] = with_exponent(&r, tca_prng_below(&r, 8) ? e : e ^ 1u);
+        compare_histograms(w, 300, 1000);
+    }
+    /* a wide sample: the element-by-element path */
+    for (uint64_t i = 0; i < n; i++) w[i] = (uint16_t)tca_prng_u32(&r);
+    compare_histograms(w, 600, 500);
+    free(w);
+}
+END_TEST
+
 Suite *tca_tbe_simd_suite(void);
 Suite *tca_tbe_simd_suite(void)
 {
@@ -161,6 +206,7 @@ Suite *tca_tbe_simd_suite(void)
     tcase_add_test(tc, test_tbe_simd_available_where_expected);
     tcase_add_test(tc, test_tbe_simd_every_mask);
     tcase_add_test(tc, test_tbe_simd_gaussian_and_patterns);
+    tcase_add_test(tc, test_tbe_simd_histogram);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -130,6 +130,87 @@ TCA_TBE_TARGET static unsigned decode_median_ssse3(const uint8_t *p1, const uint
     return n;
 }
 
+/* spec 4.5: exponent counts of n elements added to sub. Weights concentrate on a few exponents,
+ * so a range of RANGE exponents [lo, lo + RANGE - 1] (the densest one in a sample of the first
+ * elements) is counted with byte compares into RANGE vectors of byte counters (RANGE + 4 vectors
+ * fit the 16 registers), which are summed (psadbw) every 255 blocks of 16 elements; the few
+ * elements outside that range are counted one by one. When more than 1/32 of the sample lies
+ * outside its densest range, all are counted one by one. Every element is counted exactly once
+ * either way. */
+#define RANGE 12
+static const uint8_t range_values[RANGE][16] = {
+#define TCA_V16(v) {v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}
+    TCA_V16(0), TCA_V16(1), TCA_V16(2), TCA_V16(3), TCA_V16(4),  TCA_V16(5),
+    TCA_V16(6), TCA_V16(7), TCA_V16(8), TCA_V16(9), TCA_V16(10), TCA_V16(11),
+#undef TCA_V16
+};
+
+TCA_TBE_TARGET static void count_exponents_ssse3(const uint16_t *w, uint64_t n, uint32_t sub[8][256])
+{
+    uint32_t *h = sub[0];
+    uint32_t sample[256] = {0};
+    uint64_t ns = n < 4096 ? n : 4096;
+    for (uint64_t i = 0; i < ns; i++) sample[(w[i] >> 7) & 0xFFu]++;
+    unsigned lo = 0;
+    uint64_t cov = 0, best;
+    for (unsigned e = 0; e < RANGE; e++) cov += sample[e];
+    best = cov;
+    for (unsigned e = 1; e + RANGE <= 256; e++) {
+        cov = cov - sample[e - 1] + sample[e + RANGE - 1];
+        if (cov > best) {
+            best = cov;
+            lo = e;
+        }
+    }
+    uint64_t i = 0;
+    if (32 * (ns - best) <= ns) {
+        const __m128i ff = _mm_set1_epi16(0xFF), lov = _mm_set1_epi8((char)lo), zero = _mm_setzero_si128(),
+                      top = _mm_set1_epi8((char)(255 - RANGE));
+        while (i + 16 <= n) {
+            __m128i a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero,
+                    a8 = zero, a9 = zero, a10 = zero, a11 = zero;
+            uint64_t blocks = (n - i) / 16;
+            if (blocks > 255) blocks = 255; /* byte counters: at most 255 per lane */
+            for (uint64_t b = 0; b < blocks; b++, i += 16) {
+                __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(w + i));
+                __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(w + i + 8));
+                __m128i e = _mm_packus_epi16(_mm_and_si128(_mm_srli_epi16(x0, 7), ff),
+                                             _mm_and_si128(_mm_srli_epi16(x1, 7), ff));
+                __m128i d = _mm_sub_epi8(e, lov); /* wraps: outside the range means d >= RANGE */
+                /* d >= RANGE (unsigned) <=> saturating d + (255 - RANGE) == 255 */
+                unsigned out = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_adds_epu8(d, top), _mm_set1_epi8(-1)));
+                for (; out; out &= out - 1) h[(w[i + (unsigned)__builtin_ctz(out)] >> 7) & 0xFFu]++;
+#define TCA_ACC(k) a##k = _mm_sub_epi8(a##k, _mm_cmpeq_epi8(d, _mm_loadu_si128((const __m128i *)(const void *)range_values[k])))
+                TCA_ACC(0);
+                TCA_ACC(1);
+                TCA_ACC(2);
+                TCA_ACC(3);
+                TCA_ACC(4);
+                TCA_ACC(5);
+                TCA_ACC(6);
+                TCA_ACC(7);
+                TCA_ACC(8);
+                TCA_ACC(9);
+                TCA_ACC(10);
+                TCA_ACC(11);
+#undef TCA_ACC
+            }
+            const __m128i acc[RANGE] = {a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11};
+            for (unsigned v = 0; v < RANGE; v++) {
+                __m128i t = _mm_sad_epu8(acc[v], zero);
+                h[lo + v] += (uint32_t)_mm_cvtsi128_si32(t) + (uint32_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(t, t));
+            }
+        }
+    }
+    for (; i < n; i++) sub[i & 7u][(w[i] >> 7) & 0xFFu]++;
+}
+#undef RANGE
+
+tca__tbe_count_exponents_fn tca__tbe_count_exponents_simd(void)
+{
+    return simd_allowed && cpu_has_ssse3_popcnt() ? count_exponents_ssse3 : NULL;
+}
+
 tca__tbe_encode_median_fn tca__tbe_encode_median_simd(void)
 {
     return simd_allowed && cpu_has_ssse3_popcnt() ? encode_median_ssse3 : NULL;
@@ -141,6 +222,7 @@ tca__tbe_decode_median_fn tca__tbe_decode_median_simd(void)
 }
 
 #else
+tca__tbe_count_exponents_fn tca__tbe_count_exponents_simd(void) { return NULL; }
 tca__tbe_encode_median_fn tca__tbe_encode_median_simd(void) { return NULL; }
 tca__tbe_decode_median_fn tca__tbe_decode_median_simd(void) { return NULL; }
 #endif

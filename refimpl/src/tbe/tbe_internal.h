@@ -180,6 +180,9 @@ typedef unsigned (*tca__tbe_encode_median_fn)(const uint16_t *src, size_t stride
  *  SignMantissa slice and 8 elements after its Full slice must be readable. */
 typedef unsigned (*tca__tbe_decode_median_fn)(const uint8_t *p1, const uint8_t *p2, const uint8_t *p3, unsigned base,
                                               const uint8_t *sm, const uint8_t *full, uint16_t *out, size_t stride);
+/** Add the exponent counts (spec 4.5) of w[0 .. n-1], n <= 2^31, to sub[k][e] (any k). */
+typedef void (*tca__tbe_count_exponents_fn)(const uint16_t *w, uint64_t n, uint32_t sub[8][256]);
+tca__tbe_count_exponents_fn tca__tbe_count_exponents_simd(void);
 /** The SIMD kernels (simd_x86.c) where this CPU and compiler have them and they are allowed, else
  *  NULL (then the portable C kernels run). Both produce identical bytes (check_tbe_simd). */
 tca__tbe_encode_median_fn tca__tbe_encode_median_simd(void);

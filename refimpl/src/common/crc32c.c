@@ -9,6 +9,7 @@
  * against each other on random buffers. */
 #include "tca/checksum.h"
 
+#include "common/crc32c_internal.h"
 #include "crc32c_table.h"
 
 static uint32_t crc32c_portable(uint32_t c, const uint8_t *p, size_t size)
@@ -26,14 +27,9 @@ static uint32_t crc32c_portable(uint32_t c, const uint8_t *p, size_t size)
     return c;
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <nmmintrin.h>
-#include <string.h>
-#define TCA_CRC_HW 1
-
 /* Multiply two polynomials modulo P in the reflected representation (bit 31 is x^0). Merging
- * three independent streams needs "advance a CRC register over BLOCK zero bytes", which is a
- * multiplication by x^(8*BLOCK) mod P. */
+ * CRCs of consecutive pieces needs "advance a CRC register over n zero bytes", which is a
+ * multiplication by x^(8n) mod P (the SSE4.2 path's three streams, tca__crc32c_combine). */
 static uint32_t gf2_mul(uint32_t a, uint32_t b)
 {
     uint32_t prod = 0;
@@ -44,6 +40,11 @@ static uint32_t gf2_mul(uint32_t a, uint32_t b)
     }
     return prod;
 }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <nmmintrin.h>
+#include <string.h>
+#define TCA_CRC_HW 1
 
 enum { BLOCK = 4096 }; /* bytes per stream per round: 3 x 4 KiB */
 /* x^(8*4096) mod P, reflected. Computed offline by square-and-multiply with gf2_mul; the tests
@@ -94,7 +95,6 @@ static int have_sse42(void)
 #endif
 
 /* Exposed for the tests: force the portable path (0) or the automatic choice (1). */
-uint32_t tca__crc32c_update_impl(uint32_t crc, const void *data, size_t size, int allow_hw);
 uint32_t tca__crc32c_update_impl(uint32_t crc, const void *data, size_t size, int allow_hw)
 {
     const uint8_t *p = (const uint8_t *)data;
@@ -112,3 +112,16 @@ uint32_t tca_crc32c_update(uint32_t crc, const void *data, size_t size)
 }
 
 uint32_t tca_crc32c(const void *data, size_t size) { return tca_crc32c_update(0, data, size); }
+
+uint32_t tca__crc32c_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
+{
+    /* With the pre- and post-inversion of tca_crc32c, crc(A | B) = crc_a * x^(8 len_b) + crc_b
+     * (mod P): the inversions of A's end and of B's start cancel. x^(8 len_b) by square and
+     * multiply, starting from x^8 (reflected: bit 31 - 8). */
+    uint32_t shift = 0x80000000u, power = 0x00800000u; /* x^0, x^8 */
+    for (uint64_t n = len_b; n; n >>= 1) {
+        if (n & 1u) shift = gf2_mul(shift, power);
+        power = gf2_mul(power, power);
+    }
+    return gf2_mul(crc_a, shift) ^ crc_b;
+}

@@ -4,7 +4,9 @@
  * median of repeated runs in GB/s of BF16 (2 bytes per element), single-threaded and with
  * threads over independent row ranges, against a memcpy baseline of the same matrix.
  *
- * usage: bench_tbe [rows cols [reps [threads]]]   (default 4096 4096 7 <online CPUs>) */
+ * usage: bench_tbe [rows cols [reps [threads]]]   (default 4096 4096 7 <online CPUs>)
+ * TCA_BENCH_PORTABLE=1 in the environment forces the portable C kernels (no SSSE3 paths); the
+ * first line says which ones ran. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +159,9 @@ int main(int argc, char **argv)
     if ((uint64_t)threads > tile_rows) threads = (int)tile_rows;
     uint16_t *w = malloc(n * 2), *d = malloc(n * 2);
     if (!w || !d) return 1;
+    const char *portable = getenv("TCA_BENCH_PORTABLE");
+    if (portable && strcmp(portable, "1") == 0) tca__tbe_simd_allow(0);
+    const char *kernels = tca__tbe_encode_median_simd() ? "SSSE3+POPCNT" : "portable C";
     tca_prng r;
     tca_prng_seed(&r, 0x7463615F62656E63ull); /* "tca_benc" */
     for (uint64_t i = 0; i < n; i++) w[i] = tca_bf16_from_double_rne(0.02 * tca_prng_normal(&r));
@@ -166,9 +171,9 @@ int main(int argc, char **argv)
     tca_tbe_stats st;
     if (tca_tbe_stats_of(&m->view, NULL, &st) != TCA_OK) return 1;
     printf("bench_tbe: %llu x %llu BF16 Gaussian sigma 0.02, base %u, in-window %.4f, %.3f bits/weight "
-           "(ratio %.3fx), %d reps (median), GB/s of BF16 (2 B/element)\n",
+           "(ratio %.3fx), %d reps (median), GB/s of BF16 (2 B/element), %s kernels\n",
            (unsigned long long)rows, (unsigned long long)cols, m->view.hdr.base,
-           (double)st.in_window / (double)st.elements, st.bits_per_weight, 16.0 / st.bits_per_weight, reps);
+           (double)st.in_window / (double)st.elements, st.bits_per_weight, 16.0 / st.bits_per_weight, reps, kernels);
 
     job protos[256];
     memset(protos, 0, sizeof protos);
@@ -211,7 +216,7 @@ int main(int argc, char **argv)
 
         for (int i = 0; i < th; i++) protos[i].kind = JOB_DECODE_FULL;
         sec = timed(protos, 1, th, jobs, tid, tile_rows, reps, t, c, &cpu);
-        row("decode (validate + decode)", th, sec, cpu, bytes, base);
+        row("decode (validate + decode, CRC)", th, sec, cpu, bytes, base);
         if (memcmp(d, w, (size_t)(n * 2)) != 0) {
             fprintf(stderr, "bench_tbe: decode mismatch\n");
             return 1;

@@ -2,7 +2,9 @@
 /* CRC-32C of pieces joined with tca__crc32c_combine equals the CRC of the whole (random data,
  * random splits, empty pieces), and the TBE encoder's Content_Checksum, which it computes per
  * section in batches of global tiles while encoding, equals the CRC-32C of the serialised
- * stream's section bytes (spec 6.9) for tile counts around the batch size. */
+ * stream's section bytes (spec 6.9) for tile counts around the batch size. The decoder, which
+ * checks the Content_Checksum while decoding, reports a corrupted value byte as
+ * ERROR_FORMAT_CONTENT_CHECKSUM (before V22, spec 7.1 order) and leaves no decoded matrix. */
 #include <stdlib.h>
 #include <string.h>
 #include "common/crc32c_internal.h"
@@ -62,6 +64,64 @@ START_TEST(test_crc_encoder_content_checksum)
 }
 END_TEST
 
+/* Encode, serialise, flip one bit of byte `at` (modulo the section's length) of SignMantissa
+ * (section 0) or Full (1), and decode: the decoder reports what tca_tbe_validate reports, and
+ * after a checksum failure dst holds zeros. Counts the checksum failures. */
+static void corrupt_and_decode(const uint16_t *w, uint64_t M, uint64_t K, int section, uint64_t at,
+                               int *checksum_cases)
+{
+    tca_tbe_matrix *m = NULL;
+    tca_ck_assert_status(tca_tbe_encode(w, M, K, NULL, NULL, &m), TCA_OK);
+    tca_tbe_sizes sz;
+    tca_ck_assert_status(tca_tbe_sizes_of(&m->view.hdr, &sz), TCA_OK);
+    size_t cap = (size_t)tca_tbe_stream_bound(M, K), len = 0;
+    uint8_t *st = malloc(cap);
+    tca_ck_assert_status(tca_tbe_stream_write(&m->view, st, cap, &len), TCA_OK);
+    size_t sm_off = 64 + 3 * sz.bitmap + sz.tom + sz.tog, full_off = sm_off + sz.sign_mantissa;
+    size_t off = section == 0 ? sm_off + (size_t)(at % sz.sign_mantissa) : full_off + (size_t)(at % sz.full);
+    st[off] ^= section == 0 ? 0x01 : 0x40; /* a mantissa bit / an exponent bit of a Full value */
+    /* the flip may hit a padding byte or padding element (spec 6.4, 5.1): then the structural
+     * error comes first, from the decoder as from tca_tbe_validate */
+    tca_tbe_view v;
+    tca_ck_assert_status(tca_tbe_stream_parse(st, len, &v), TCA_OK);
+    tca_status want = tca_tbe_validate(&v);
+    ck_assert(want == TCA_ERROR_FORMAT_CONTENT_CHECKSUM || want == TCA_ERROR_FORMAT_PADDING ||
+              want == TCA_ERROR_FORMAT_PAD_ELEMENT);
+    uint16_t *d = malloc(M * K * 2);
+    memset(d, 0xA5, M * K * 2);
+    tca_ck_assert_status(tca_tbe_decode_stream(st, len, d, M * K), want);
+    if (want == TCA_ERROR_FORMAT_CONTENT_CHECKSUM) {
+        for (uint64_t i = 0; i < M * K; i++)
+            ck_assert_msg(d[i] == 0, "element %llu left 0x%04x", (unsigned long long)i, d[i]);
+        (*checksum_cases)++;
+    }
+    /* the same with a destination too small: still the format error (checked before the size) */
+    tca_ck_assert_status(tca_tbe_decode_stream(st, len, d, M * K - 1), want);
+    free(d);
+    free(st);
+    tca_tbe_matrix_free(m);
+}
+
+START_TEST(test_crc_decoder_rejects_corrupted_values)
+{
+    tca_prng r;
+    tca_prng_seed(&r, tca_test_seed() ^ 0xBAD);
+    static const uint64_t shapes[][2] = {{64, 64}, {25 * 64, 64}, {300, 500}};
+    int cases = 0;
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        uint64_t M = shapes[s][0], K = shapes[s][1];
+        uint16_t *w = malloc(M * K * 2);
+        for (uint64_t i = 0; i < M * K; i++) w[i] = tca_bf16_from_double_rne(0.02 * tca_prng_normal(&r));
+        for (int t = 0; t < 4; t++) {
+            corrupt_and_decode(w, M, K, 0, tca_prng_u64(&r), &cases); /* SignMantissa */
+            corrupt_and_decode(w, M, K, 1, tca_prng_u64(&r), &cases); /* Full: may also break V22 */
+        }
+        free(w);
+    }
+    ck_assert_int_ge(cases, 12); /* most flips hit values, not padding */
+}
+END_TEST
+
 Suite *tca_crc_fused_suite(void);
 Suite *tca_crc_fused_suite(void)
 {
@@ -69,6 +129,7 @@ Suite *tca_crc_fused_suite(void)
     TCase *tc = tcase_create("crc_fused");
     tcase_add_test(tc, test_crc_combine_matches_whole);
     tcase_add_test(tc, test_crc_encoder_content_checksum);
+    tcase_add_test(tc, test_crc_decoder_rejects_corrupted_values);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Fast TCA-TBE layout v1 decoder (spec 7.2). tca_tbe_decode validates the whole view first
- * (spec 7.1, validate.c) and only then writes the output. Per small tile it forms
+/* Fast TCA-TBE layout v1 decoder (spec 7.2). tca_tbe_decode checks the structural rules of
+ * spec 7.1 (V1-V20, validate.c) and V22 first and only then writes the output; the
+ * Content_Checksum (V21) is computed while decoding, a batch of tiles at a time, and a mismatch
+ * clears the output and is reported. The portable kernel (the SSSE3 one is in simd_x86.c): per small tile it forms
  * IND = B1 | B2 | B3 once and works row by row (8 positions p = 8r .. 8r + 7): the exponent bytes
  * of a row come from three table look-ups of the plane bytes, rows of only in-window or only
  * fallback elements are block copies (two in-window rows at a time: 16 lanes), mixed rows open
@@ -8,7 +10,9 @@
  * counted as they go, so the stream starts of the next small tile are the prefix popcounts of
  * spec 7.2; TOG gives each global tile's starts. */
 #include <string.h>
+#include "common/crc32c_internal.h"
 #include "tbe/tbe_internal.h"
+#include "tca/checksum.h"
 
 #define TCA__BYTES(x) (0x0101010101010101ull * (x))
 
@@ -212,10 +216,36 @@ void tca__tbe_decode_global_tile(const tca_tbe_view *v, uint64_t g, uint16_t til
     decode_tile_to(v, g, tile, 64);
 }
 
-void tca__tbe_decode_rows(const tca_tbe_view *v, uint64_t tr_begin, uint64_t tr_end, uint16_t *dst)
+/* The Content_Checksum (spec 6.9) computed during decoding: CRCs of the sections' bytes of the
+ * global tiles [0, g), per section, joined at the end. */
+typedef struct crc_walk {
+    uint64_t g;
+    uint32_t plane[3], sm, fl;
+} crc_walk;
+
+/* Global tiles per checksum batch: 24 x 512 bytes of each plane = 12 KiB, one round of the
+ * 3-stream SSE4.2 CRC; the batch's bytes (about 120 KiB) are still in L2 when decoded. */
+#define TCA__TBE_CRC_BATCH 24u
+
+/* Extend the CRCs over the bytes of global tiles [c->g, g_end) of a structurally validated view
+ * (TOG is then non-decreasing and inside the arrays). */
+static void crc_batch(const tca_tbe_view *v, crc_walk *c, uint64_t g_end)
+{
+    const uint8_t *t0 = v->tog + 16 * c->g, *t1 = v->tog + 16 * g_end;
+    uint64_t hf0 = tca__le64(t0), hf1 = tca__le64(t1), fl0 = tca__le64(t0 + 8), fl1 = tca__le64(t1 + 8);
+    for (unsigned k = 0; k < 3; k++)
+        c->plane[k] = tca_crc32c_update(c->plane[k], v->bitmap[k] + 512 * c->g, (size_t)(512 * (g_end - c->g)));
+    if (hf1 > hf0) c->sm = tca_crc32c_update(c->sm, v->sign_mantissa + hf0, (size_t)(hf1 - hf0));
+    if (fl1 > fl0) c->fl = tca_crc32c_update(c->fl, v->full + 2 * fl0, (size_t)(2 * (fl1 - fl0)));
+    c->g = g_end;
+}
+
+/* Decode global-tile rows [tr_begin, tr_end); with c, also checksum each batch of tiles just
+ * before decoding it (c->g must be the first tile of tr_begin). */
+static void decode_rows(const tca_tbe_view *v, uint64_t tr_begin, uint64_t tr_end, uint16_t *dst, crc_walk *c)
 {
     uint64_t rows = v->hdr.rows, cols = v->hdr.cols;
-    uint64_t gcols = tca__tbe_round_up(cols, 64) / 64;
+    uint64_t gcols = tca__tbe_round_up(cols, 64) / 64, n_global = gcols * (tca__tbe_round_up(rows, 64) / 64);
     uint16_t block[TCA__TBE_TILE_ELEMS];
     for (uint64_t gm = tr_begin; gm < tr_end; gm++) {
         unsigned nr = tca__tbe_extent(rows, gm);
@@ -223,6 +253,7 @@ void tca__tbe_decode_rows(const tca_tbe_view *v, uint64_t tr_begin, uint64_t tr_
             unsigned nc = tca__tbe_extent(cols, gk);
             uint64_t g = gm * gcols + gk;
             uint16_t *out = dst + (size_t)(64 * gm) * (size_t)cols + (size_t)(64 * gk);
+            if (c && g == c->g) crc_batch(v, c, n_global - g < TCA__TBE_CRC_BATCH ? n_global : g + TCA__TBE_CRC_BATCH);
             if (nr == 64 && nc == 64) {
                 if (gk + 1 < gcols && tca__tbe_extent(cols, gk + 1) == 64)
                     tca__tbe_prefetch_tile(out + 64, (size_t)cols, 1); /* the next tile's rows */
@@ -237,15 +268,53 @@ void tca__tbe_decode_rows(const tca_tbe_view *v, uint64_t tr_begin, uint64_t tr_
     }
 }
 
+void tca__tbe_decode_rows(const tca_tbe_view *v, uint64_t tr_begin, uint64_t tr_end, uint16_t *dst)
+{
+    decode_rows(v, tr_begin, tr_end, dst, NULL);
+}
+
 tca_status tca_tbe_decode(const tca_tbe_view *v, uint16_t *dst, uint64_t dst_elems)
 {
     if (!v || !dst) return TCA_ERROR_PARAM_NULL;
-    tca_status st = tca_tbe_validate(v); /* spec 7.1: validate everything before writing */
+    /* spec 7.1 V1-V20 before anything is written: afterwards every offset is in bounds */
+    tca_tbe_sizes sz;
+    tca_status st = tca__tbe_validate_structure(v, &sz);
     if (st != TCA_OK) return st;
-    if (dst_elems < v->hdr.rows * v->hdr.cols) return TCA_ERROR_PARAM_DST_TOO_SMALL;
-    tca_tbe_geometry geo;
-    (void)tca_tbe_geometry_of(v->hdr.rows, v->hdr.cols, &geo);
-    tca__tbe_decode_rows(v, 0, geo.global_rows, dst);
+    uint64_t n = v->hdr.rows * v->hdr.cols, global_rows = tca__tbe_round_up(v->hdr.rows, 64) / 64;
+    int have_crc = v->hdr.has_content_checksum;
+    if (!have_crc || dst_elems < n) { /* V21 (if flagged) and V22 first, then the size */
+        if (have_crc && tca__tbe_content_checksum(v, &sz) != v->hdr.content_checksum)
+            return TCA_ERROR_FORMAT_CONTENT_CHECKSUM;
+        st = tca__tbe_check_canonical(v);
+        if (st != TCA_OK) return st;
+        if (dst_elems < n) return TCA_ERROR_PARAM_DST_TOO_SMALL;
+        decode_rows(v, 0, global_rows, dst, NULL);
+        return TCA_OK;
+    }
+    /* V22 reads only the Full section; it is reported after V21 (spec 7.1 order) */
+    st = tca__tbe_check_canonical(v);
+    if (st != TCA_OK)
+        return tca__tbe_content_checksum(v, &sz) != v->hdr.content_checksum ? TCA_ERROR_FORMAT_CONTENT_CHECKSUM : st;
+    /* V21 in the decoding pass (the note of spec 7.1 allows one pass): each batch of tiles is
+     * checksummed just before it is decoded, while its bytes are in cache, instead of in a
+     * separate pass over the whole stream */
+    crc_walk c;
+    memset(&c, 0, sizeof c);
+    decode_rows(v, 0, global_rows, dst, &c);
+    /* spec 6.9: the sections in stream order, B1 B2 B3 TOM TOG SignMantissa Full, joined */
+    uint32_t crc = c.plane[0];
+    crc = tca__crc32c_combine(crc, c.plane[1], sz.bitmap);
+    crc = tca__crc32c_combine(crc, c.plane[2], sz.bitmap);
+    crc = tca_crc32c_update(crc, v->tom, sz.tom);
+    crc = tca_crc32c_update(crc, v->tog, sz.tog);
+    crc = tca__crc32c_combine(crc, c.sm, sz.sign_mantissa);
+    crc = tca__crc32c_combine(crc, c.fl, sz.full);
+    if (crc != v->hdr.content_checksum) {
+        /* spec 7.1: no decoded matrix for a stream that fails V21: the output is cleared (dst
+         * holds n elements, so 2n bytes fit a size_t) */
+        memset(dst, 0, (size_t)(2 * n));
+        return TCA_ERROR_FORMAT_CONTENT_CHECKSUM;
+    }
     return TCA_OK;
 }
 

@@ -137,6 +137,12 @@ tca_status tca__tbe_check_frame(const uint8_t *src, size_t size);
 extern const uint8_t tca__tbe_magic[4];
 /* 1 if the n bytes at p are all zero (Reserved fields, padding). */
 int tca__tbe_all_zero(const uint8_t *p, size_t n);
+/** spec 7.1 V5-V20 (everything but the Content_Checksum, V21, and the canonical-Full rule, V22):
+ *  after it, every offset of spec 7.2 is in bounds and the view can be decoded safely. Fills
+ *  *sz. tca_tbe_validate = this, then V21, then V22. */
+tca_status tca__tbe_validate_structure(const tca_tbe_view *v, tca_tbe_sizes *sz);
+/** spec 7.1 V22 alone: every Full value's exponent lies outside the window. */
+tca_status tca__tbe_check_canonical(const tca_tbe_view *v);
 /** CRC-32C over the sections of a view in stream order (spec 6.9). */
 uint32_t tca__tbe_content_checksum(const tca_tbe_view *v, const tca_tbe_sizes *sz);
 

@@ -132,11 +132,10 @@ static tca_status check_pointers(const tca_tbe_view *v)
     return TCA_OK;
 }
 
-tca_status tca_tbe_validate(const tca_tbe_view *v)
+tca_status tca__tbe_validate_structure(const tca_tbe_view *v, tca_tbe_sizes *sz)
 {
     if (!v) return TCA_ERROR_PARAM_NULL;
-    tca_tbe_sizes sz;
-    tca_status st = tca_tbe_sizes_of(&v->hdr, &sz); /* spec 3.3-3.7 field rules, sizes */
+    tca_status st = tca_tbe_sizes_of(&v->hdr, sz); /* spec 3.3-3.7 field rules, sizes */
     if (st != TCA_OK) return st;
     st = check_pointers(v);
     if (st != TCA_OK) return st;
@@ -154,6 +153,16 @@ tca_status tca_tbe_validate(const tca_tbe_view *v)
     if (w.hf_pos != v->hdr.sign_mantissa_len || w.full_pos != v->hdr.full_len) return TCA_ERROR_FORMAT_COUNTS;
     /* spec 3.7: the maxima MUST be the maxima of the padded per-tile counts */
     if (w.max_hf != v->hdr.max_sign_mantissa || w.max_full != v->hdr.max_full) return TCA_ERROR_FORMAT_MAXIMA;
+    return TCA_OK;
+}
+
+tca_status tca__tbe_check_canonical(const tca_tbe_view *v) { return check_fallbacks_outside_window(v); }
+
+tca_status tca_tbe_validate(const tca_tbe_view *v)
+{
+    tca_tbe_sizes sz;
+    tca_status st = tca__tbe_validate_structure(v, &sz);
+    if (st != TCA_OK) return st;
     /* spec 6.9 */
     if (v->hdr.has_content_checksum && tca__tbe_content_checksum(v, &sz) != v->hdr.content_checksum)
         return TCA_ERROR_FORMAT_CONTENT_CHECKSUM;

@@ -2,7 +2,7 @@
 /* The SIMD kernels (src/tbe/simd_x86.c) against the portable ones. Exponent histograms equal a
  * plain count on either path. Median-tile kernels: for the same matrix, the serialised streams
  * are byte for byte identical, each decoder decodes each stream back to the input bits, and
- * validation accepts both. The matrices make every 8-bit in-window
+ * validation (popcnt or portable median counts) accepts both. The matrices make every 8-bit in-window
  * row mask occur at every row of a small tile (the kernels' tables are indexed by it), plus
  * Gaussian weights, all 65536 patterns and ragged shapes. Where the SIMD kernels do not exist
  * (another CPU or compiler), the portable path is compared with itself, and the test says so. */
@@ -98,6 +98,7 @@ START_TEST(test_tbe_simd_available_where_expected)
         ck_assert_ptr_nonnull(tca__tbe_encode_median_simd());
         ck_assert_ptr_nonnull(tca__tbe_decode_median_simd());
         ck_assert_ptr_nonnull(tca__tbe_count_exponents_simd());
+        ck_assert_ptr_nonnull(tca__tbe_median_counts_simd());
     } else {
         fprintf(stderr, "check_tbe_simd: no SSSE3/POPCNT: comparing the portable path with itself\n");
     }
@@ -108,6 +109,7 @@ START_TEST(test_tbe_simd_available_where_expected)
     ck_assert_ptr_null(tca__tbe_encode_median_simd());
     ck_assert_ptr_null(tca__tbe_decode_median_simd());
     ck_assert_ptr_null(tca__tbe_count_exponents_simd());
+    ck_assert_ptr_null(tca__tbe_median_counts_simd());
     tca__tbe_simd_allow(1);
 }
 END_TEST

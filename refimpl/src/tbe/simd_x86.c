@@ -206,6 +206,24 @@ TCA_TBE_TARGET static void count_exponents_ssse3(const uint16_t *w, uint64_t n, 
 }
 #undef RANGE
 
+/* spec 6.5: in-window elements of each median tile of a global tile whose plane words start at
+ * b1, b2, b3 (64 words each), with the popcnt instruction. */
+__attribute__((target("popcnt"))) static void median_counts_popcnt(const uint8_t *b1, const uint8_t *b2,
+                                                                   const uint8_t *b3, uint32_t hf_med[4])
+{
+    for (unsigned med = 0; med < 4; med++) {
+        unsigned n = 0;
+        for (unsigned j = 16 * med; j < 16 * med + 16; j++)
+            n += (unsigned)__builtin_popcountll(tca__le64(b1 + 8 * j) | tca__le64(b2 + 8 * j) | tca__le64(b3 + 8 * j));
+        hf_med[med] = n;
+    }
+}
+
+tca__tbe_median_counts_fn tca__tbe_median_counts_simd(void)
+{
+    return simd_allowed && __builtin_cpu_supports("popcnt") ? median_counts_popcnt : NULL;
+}
+
 tca__tbe_count_exponents_fn tca__tbe_count_exponents_simd(void)
 {
     return simd_allowed && cpu_has_ssse3_popcnt() ? count_exponents_ssse3 : NULL;
@@ -222,6 +240,7 @@ tca__tbe_decode_median_fn tca__tbe_decode_median_simd(void)
 }
 
 #else
+tca__tbe_median_counts_fn tca__tbe_median_counts_simd(void) { return NULL; }
 tca__tbe_count_exponents_fn tca__tbe_count_exponents_simd(void) { return NULL; }
 tca__tbe_encode_median_fn tca__tbe_encode_median_simd(void) { return NULL; }
 tca__tbe_decode_median_fn tca__tbe_decode_median_simd(void) { return NULL; }

@@ -186,6 +186,10 @@ typedef unsigned (*tca__tbe_encode_median_fn)(const uint16_t *src, size_t stride
  *  SignMantissa slice and 8 elements after its Full slice must be readable. */
 typedef unsigned (*tca__tbe_decode_median_fn)(const uint8_t *p1, const uint8_t *p2, const uint8_t *p3, unsigned base,
                                               const uint8_t *sm, const uint8_t *full, uint16_t *out, size_t stride);
+/** spec 6.5: in-window counts of the four median tiles of one global tile (plane words at b1, b2,
+ *  b3); the popcnt-instruction form where available (validation's main cost besides the CRC). */
+typedef void (*tca__tbe_median_counts_fn)(const uint8_t *b1, const uint8_t *b2, const uint8_t *b3, uint32_t hf_med[4]);
+tca__tbe_median_counts_fn tca__tbe_median_counts_simd(void);
 /** Add the exponent counts (spec 4.5) of w[0 .. n-1], n <= 2^31, to sub[k][e] (any k). */
 typedef void (*tca__tbe_count_exponents_fn)(const uint16_t *w, uint64_t n, uint32_t sub[8][256]);
 tca__tbe_count_exponents_fn tca__tbe_count_exponents_simd(void);

@@ -7,15 +7,21 @@
 #include <string.h>
 #include "tbe/tbe_internal.h"
 
-void tca__tbe_median_counts(const tca_tbe_view *v, uint64_t g, uint32_t hf_med[4])
+static void median_counts_portable(const uint8_t *b1, const uint8_t *b2, const uint8_t *b3, uint32_t hf_med[4])
 {
-    const uint8_t *b1 = v->bitmap[0] + 8 * 64 * g, *b2 = v->bitmap[1] + 8 * 64 * g, *b3 = v->bitmap[2] + 8 * 64 * g;
     for (unsigned med = 0; med < 4; med++) {
         unsigned n = 0;
         for (unsigned j = 16 * med; j < 16 * med + 16; j++)
             n += tca__tbe_popc64(tca__le64(b1 + 8 * j) | tca__le64(b2 + 8 * j) | tca__le64(b3 + 8 * j));
         hf_med[med] = n; /* spec 6.5: in-window elements of the median tile */
     }
+}
+
+void tca__tbe_median_counts(const tca_tbe_view *v, uint64_t g, uint32_t hf_med[4])
+{
+    tca__tbe_median_counts_fn count = tca__tbe_median_counts_simd();
+    if (!count) count = median_counts_portable;
+    count(v->bitmap[0] + 8 * 64 * g, v->bitmap[1] + 8 * 64 * g, v->bitmap[2] + 8 * 64 * g, hf_med);
 }
 
 /* Running state of the pass over the global tiles. */

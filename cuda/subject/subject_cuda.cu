@@ -4,7 +4,9 @@
  * (tca_tbe_any_stream_layout, after the header checks that precede it), parsed and validated on
  * the host by libtca (v1: tca_tbe_stream_parse + tca_tbe_validate inside tca_cuda_matrix_upload;
  * F: tca_tbe_f_stream_parse + tca_tbe_f_validate inside tca_cuda_matrix_upload_f), then decoded /
- * multiplied on the GPU.
+ * multiplied on the GPU. The layout F vectors (spec/tca-test-vectors.md 5.5, 6.5: the files under
+ * v1/format/f/ and v1/gemm/<profile>/f/) therefore run the layout F kernels on the stream bytes as
+ * stored, and the v1 vectors the v1 kernels; tca-conform reports the two per layout.
  * Profile: the GPU's own (sm90 on Hopper, sm80/sm86/sm89 on Ampere/Ada); another is unsupported.
  * MMA: one warp-level mma.sync per call for the f32-accumulator ops. */
 #include <cuda_runtime.h>
@@ -37,7 +39,8 @@ int map_status(tca_status st) {
 }
 
 /* TCA_CUDA_SUBJECT_AS_F=1: transcode every v1 stream to layout F (spec 8.9) before uploading, so
- * the whole v1 vector set (GEMM records included) runs through the layout F kernels. */
+ * the whole v1 vector set (GEMM records included) also runs through the layout F kernels. Not
+ * needed for layout F coverage (the F vectors are native F streams); an extra cross-check. */
 bool as_layout_f() {
     const char *e = getenv("TCA_CUDA_SUBJECT_AS_F");
     return e && atoi(e) == 1;

@@ -91,8 +91,9 @@ static void corrupt_and_decode(const uint16_t *w, uint64_t M, uint64_t K, int se
     memset(d, 0xA5, M * K * 2);
     tca_ck_assert_status(tca_tbe_decode_stream(st, len, d, M * K), want);
     if (want == TCA_ERROR_FORMAT_CONTENT_CHECKSUM) {
-        for (uint64_t i = 0; i < M * K; i++)
-            ck_assert_msg(d[i] == 0, "element %llu left 0x%04x", (unsigned long long)i, d[i]);
+        uint64_t nonzero = 0;
+        for (uint64_t i = 0; i < M * K; i++) nonzero += d[i] != 0;
+        ck_assert_msg(nonzero == 0, "%llu elements left non-zero", (unsigned long long)nonzero);
         (*checksum_cases)++;
     }
     /* the same with a destination too small: still the format error (checked before the size) */

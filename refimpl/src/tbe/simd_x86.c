@@ -81,51 +81,44 @@ TCA_TBE_TARGET static unsigned encode_median_ssse3(const uint16_t *src, size_t s
     return n;
 }
 
+/* Decode one row of a small tile: plane bytes x1, x2, x3 (spec 6.1), SignMantissa bytes from
+ * sm + *n, Full values from full + 2 * *f (both advanced), 8 values to out. */
+TCA_TBE_TARGET static inline void decode_row_ssse3(unsigned x1, unsigned x2, unsigned x3, __m128i base7,
+                                                   const uint8_t *sm, const uint8_t *full, unsigned *n, unsigned *f,
+                                                   uint16_t *out)
+{
+    const __m128i m807f = _mm_set1_epi16((short)0x807F);
+    /* spec 4.1: code << 7 in each 16-bit lane; non-zero exactly in the in-window lanes */
+    __m128i code7 = _mm_or_si128(_mm_or_si128(load_ctrl(tbe_sse_code16[0][x1]), load_ctrl(tbe_sse_code16[1][x2])),
+                                 load_ctrl(tbe_sse_code16[2][x3]));
+    __m128i in = _mm_cmpgt_epi16(code7, _mm_setzero_si128());
+    __m128i exp7 = _mm_add_epi16(code7, _mm_and_si128(in, base7)); /* (base + code) << 7, base <= 248 */
+    unsigned m = x1 | x2 | x3, fm = m ^ 0xFFu; /* spec 7.2: IND bits of the row */
+    /* spec 4.3: the in-window lanes' SignMantissa bytes s, as s << 8 | s masked to sign and mantissa */
+    __m128i sb = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(sm + *n)),
+                                  load_ctrl(tbe_sse_expand8[m]));
+    __m128i sm16 = _mm_and_si128(_mm_unpacklo_epi8(sb, sb), m807f);
+    /* spec 4.4: fallback lanes take the next Full values verbatim (zero in the other lanes) */
+    __m128i fv = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(full + 2 * *f)),
+                                  load_ctrl(tbe_sse_expand16[fm]));
+    *n += (unsigned)__builtin_popcount(m);
+    *f += (unsigned)__builtin_popcount(fm);
+    _mm_storeu_si128((__m128i *)(void *)out, _mm_or_si128(_mm_or_si128(exp7, sm16), fv));
+}
+
 TCA_TBE_TARGET static unsigned decode_median_ssse3(const uint8_t *p1, const uint8_t *p2, const uint8_t *p3,
                                                    unsigned base, const uint8_t *sm, const uint8_t *full, uint16_t *out,
                                                    size_t stride)
 {
-    const __m128i base16 = _mm_set1_epi8((char)base), neg1 = _mm_set1_epi8(-1), m7f = _mm_set1_epi8(0x7F),
-                  m80 = _mm_set1_epi8((char)0x80);
+    const __m128i base7 = _mm_set1_epi16((short)(base << 7));
     unsigned n = 0, f = 0; /* values consumed from each stream (spec 7.2 prefix counts) */
     for (unsigned j = 0; j < 16; j++) {
         uint64_t b1 = tca__le64(p1 + 8 * j), b2 = tca__le64(p2 + 8 * j), b3 = tca__le64(p3 + 8 * j);
         uint16_t *tile = out + (size_t)tca__tbe_small_row0(0, j) * stride + tca__tbe_small_col0(j);
-        for (unsigned r = 0; r < 8; r += 2, b1 >>= 16, b2 >>= 16, b3 >>= 16) {
-            /* spec 6.1: the plane bits of rows r, r + 1 are the low 16 bits of the shifted words
-             * (constant shifts: the variable ones cost more than the rest of the row) */
-            unsigned x1 = (unsigned)b1 & 0xFFFFu, x2 = (unsigned)b2 & 0xFFFFu, x3 = (unsigned)b3 & 0xFFFFu;
-            uint64_t c0 = tca__tbe_spread_bits[x1 & 0xFFu] | (tca__tbe_spread_bits[x2 & 0xFFu] << 1) |
-                          (tca__tbe_spread_bits[x3 & 0xFFu] << 2);
-            uint64_t c1 = tca__tbe_spread_bits[x1 >> 8] | (tca__tbe_spread_bits[x2 >> 8] << 1) |
-                          (tca__tbe_spread_bits[x3 >> 8] << 2);
-            unsigned ind = x1 | x2 | x3; /* spec 7.2: IND bits of the two rows */
-            unsigned m0 = ind & 0xFFu, m1 = ind >> 8;
-            __m128i k0 = load_ctrl(tbe_sse_expand8[m0]), k1 = load_ctrl(tbe_sse_expand8[m1]);
-            __m128i s0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(sm + n)), k0);
-            n += (unsigned)__builtin_popcount(m0);
-            __m128i s1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(sm + n)), k1);
-            n += (unsigned)__builtin_popcount(m1);
-            __m128i sb = _mm_unpacklo_epi64(s0, s1);
-            __m128i in = _mm_cmpgt_epi8(_mm_unpacklo_epi64(k0, k1), neg1); /* in-window lanes */
-            /* spec 4.1: exponent = base + code (base <= 248: no carry); zero in fallback lanes */
-            __m128i e = _mm_and_si128(_mm_add_epi8(_mm_set_epi64x((long long)c1, (long long)c0), base16), in);
-            /* spec 4.3: value = s << 15 | e << 7 | m, as low byte (e & 1) << 7 | m and high byte
-             * s << 7 | e >> 1 (16-bit shifts; the masks drop the bits that cross bytes) */
-            __m128i lo = _mm_or_si128(_mm_and_si128(sb, m7f), _mm_and_si128(_mm_slli_epi16(e, 7), m80));
-            __m128i hi = _mm_or_si128(_mm_and_si128(sb, m80), _mm_and_si128(_mm_srli_epi16(e, 1), m7f));
-            __m128i v0 = _mm_unpacklo_epi8(lo, hi), v1 = _mm_unpackhi_epi8(lo, hi);
-            /* spec 4.4: fallback lanes take the next Full values verbatim */
-            unsigned f0 = m0 ^ 0xFFu, f1 = m1 ^ 0xFFu;
-            v0 = _mm_or_si128(v0, _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(full + 2 * f)),
-                                                   load_ctrl(tbe_sse_expand16[f0])));
-            f += (unsigned)__builtin_popcount(f0);
-            v1 = _mm_or_si128(v1, _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(full + 2 * f)),
-                                                   load_ctrl(tbe_sse_expand16[f1])));
-            f += (unsigned)__builtin_popcount(f1);
-            _mm_storeu_si128((__m128i *)(void *)(tile + r * stride), v0);
-            _mm_storeu_si128((__m128i *)(void *)(tile + (r + 1) * stride), v1);
-        }
+        /* row r: bits 8r .. 8r + 7 of each plane word (spec 5.3); constant shifts */
+        for (unsigned r = 0; r < 8; r++, b1 >>= 8, b2 >>= 8, b3 >>= 8)
+            decode_row_ssse3((unsigned)b1 & 0xFFu, (unsigned)b2 & 0xFFu, (unsigned)b3 & 0xFFu, base7, sm, full, &n, &f,
+                             tile + r * stride);
     }
     return n;
 }

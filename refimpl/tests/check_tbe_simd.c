@@ -16,7 +16,7 @@
 /* Serialised stream of w under window w0 (0 = chosen by the encoder), with SIMD allowed or not. */
 static uint8_t *encode_stream(const uint16_t *w, uint64_t M, uint64_t K, int w0, int simd, size_t *len)
 {
-    tca__tbe_simd_allow(simd);
+    tca__tbe_simd_allow(simd ? 2 : 0);
     tca_tbe_encode_options o;
     tca_tbe_encode_options_default(&o);
     o.window_start = w0;
@@ -27,7 +27,7 @@ static uint8_t *encode_stream(const uint16_t *w, uint64_t M, uint64_t K, int w0,
     ck_assert_ptr_nonnull(s);
     tca_ck_assert_status(tca_tbe_stream_write(&m->view, s, cap, len), TCA_OK);
     tca_tbe_matrix_free(m);
-    tca__tbe_simd_allow(1);
+    tca__tbe_simd_allow(2);
     /* an exact-size copy, so that ASan sees any look-ahead past the stream's end */
     uint8_t *exact = malloc(*len);
     memcpy(exact, s, *len);
@@ -38,11 +38,11 @@ static uint8_t *encode_stream(const uint16_t *w, uint64_t M, uint64_t K, int w0,
 /* Decode a stream with SIMD allowed or not and compare with w bit for bit. */
 static void decode_and_compare(const uint8_t *s, size_t len, const uint16_t *w, uint64_t M, uint64_t K, int simd)
 {
-    tca__tbe_simd_allow(simd);
+    tca__tbe_simd_allow(simd ? 2 : 0);
     uint16_t *d = malloc(M * K * 2);
     memset(d, 0xA5, M * K * 2);
     tca_status st = tca_tbe_decode_stream(s, len, d, M * K);
-    tca__tbe_simd_allow(1);
+    tca__tbe_simd_allow(2);
     tca_ck_assert_status(st, TCA_OK);
     if (memcmp(d, w, M * K * 2) != 0) /* the element loop only to name the first difference */
         for (uint64_t i = 0; i < M * K; i++)
@@ -103,6 +103,12 @@ START_TEST(test_tbe_simd_available_where_expected)
         ck_assert_ptr_nonnull(tca__tbe_decode_median_simd());
         ck_assert_ptr_nonnull(tca__tbe_count_exponents_simd());
         ck_assert_ptr_nonnull(tca__tbe_median_counts_simd());
+        /* level 1 stops at SSSE3: the AVX2 histogram (where present) is replaced, not removed */
+        tca__tbe_count_exponents_fn level2 = tca__tbe_count_exponents_simd();
+        tca__tbe_simd_allow(1);
+        ck_assert_ptr_nonnull(tca__tbe_count_exponents_simd());
+        if (__builtin_cpu_supports("avx2")) ck_assert_ptr_ne((void *)level2, (void *)tca__tbe_count_exponents_simd());
+        tca__tbe_simd_allow(2);
     } else {
         fprintf(stderr, "check_tbe_simd: no SSSE3/POPCNT: comparing the portable path with itself\n");
     }
@@ -114,7 +120,7 @@ START_TEST(test_tbe_simd_available_where_expected)
     ck_assert_ptr_null(tca__tbe_decode_median_simd());
     ck_assert_ptr_null(tca__tbe_count_exponents_simd());
     ck_assert_ptr_null(tca__tbe_median_counts_simd());
-    tca__tbe_simd_allow(1);
+    tca__tbe_simd_allow(2);
 }
 END_TEST
 
@@ -166,13 +172,13 @@ static void compare_histograms(const uint16_t *w, uint64_t M, uint64_t K)
 {
     uint64_t want[256] = {0}, got[256];
     for (uint64_t i = 0; i < M * K; i++) want[(w[i] >> 7) & 0xFFu]++;
-    for (int simd = 0; simd < 2; simd++) {
-        tca__tbe_simd_allow(simd);
+    for (int level = 0; level <= 2; level++) { /* portable, SSSE3, AVX2 where the CPU has them */
+        tca__tbe_simd_allow(level);
         tca_tbe_exponent_histogram(w, M, K, got);
-        tca__tbe_simd_allow(1);
+        tca__tbe_simd_allow(2);
         for (unsigned e = 0; e < 256; e++)
-            ck_assert_msg(got[e] == want[e], "%llux%llu simd=%d exponent %u: got %llu, expected %llu",
-                          (unsigned long long)M, (unsigned long long)K, simd, e, (unsigned long long)got[e],
+            ck_assert_msg(got[e] == want[e], "%llux%llu level %d exponent %u: got %llu, expected %llu",
+                          (unsigned long long)M, (unsigned long long)K, level, e, (unsigned long long)got[e],
                           (unsigned long long)want[e]);
     }
 }

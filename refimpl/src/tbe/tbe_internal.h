@@ -197,8 +197,9 @@ tca__tbe_count_exponents_fn tca__tbe_count_exponents_simd(void);
  *  NULL (then the portable C kernels run). Both produce identical bytes (check_tbe_simd). */
 tca__tbe_encode_median_fn tca__tbe_encode_median_simd(void);
 tca__tbe_decode_median_fn tca__tbe_decode_median_simd(void);
-/** Tests: 0 forces the portable kernels, 1 (the default) allows the SIMD ones. Not thread-safe:
- *  set it only while no encoder or decoder runs. */
-void tca__tbe_simd_allow(int allow);
+/** Tests and benchmarks: 0 forces the portable kernels, 1 allows SSSE3/POPCNT ones, 2 (the
+ *  default) also AVX2 ones (the exponent histogram). Not thread-safe: set it only while no
+ *  encoder or decoder runs. */
+void tca__tbe_simd_allow(int level);
 
 #endif

@@ -161,7 +161,7 @@ int main(int argc, char **argv)
     if (!w || !d) return 1;
     const char *portable = getenv("TCA_BENCH_PORTABLE");
     if (portable && strcmp(portable, "1") == 0) tca__tbe_simd_allow(0);
-    const char *kernels = tca__tbe_encode_median_simd() ? "SSSE3+POPCNT" : "portable C";
+    const char *kernels = tca__tbe_encode_median_simd() ? "SIMD (SSSE3+POPCNT; AVX2 histogram where present)" : "portable C";
     tca_prng r;
     tca_prng_seed(&r, 0x7463615F62656E63ull); /* "tca_benc" */
     for (uint64_t i = 0; i < n; i++) w[i] = tca_bf16_from_double_rne(0.02 * tca_prng_normal(&r));

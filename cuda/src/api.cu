@@ -160,9 +160,6 @@ tca_status tca_cuda_matrix_upload_f(const tca_tbe_f_view *v, tca_cuda_matrix **o
      * slice, <= 1024), plus 16 never-copied slack bytes for the decoder's 12-byte window loads. */
     const uint32_t mx = v->hdr.max_exceptions < 1024u ? v->hdr.max_exceptions : 1024u;
     a.cap_exc1 = round_up_u32(mx, 16);
-    a.cap_exc2 = 2 * a.cap_exc1;
-    a.stage1_bytes = TCA_TBE_F_STRIP_BYTES + a.cap_exc1 + 16;
-    a.stage2_bytes = 2 * TCA_TBE_F_STRIP_BYTES + a.cap_exc2 + 16;
     a.err = (unsigned int *)err;
     m->dev.err = a.err; /* one error word per matrix (tca_cuda_matrix_check) */
     *out = m;
@@ -195,12 +192,13 @@ tca_status tca_cuda_decompress(const tca_cuda_matrix *w, uint16_t *dst, uint64_t
 
 uint32_t tca_cuda_gemm_auto_split(const tca_cuda_matrix *w, uint64_t n) {
     if (!w || n == 0) return 1;
+    if (w->hdr.layout == TCA_LAYOUT_F) return tca_zipgemm_f_auto_split(w->devf, n);
     /* Two rules, each the better one in the H100 measurements of docs/performance-gpu.md (v4 and
      * v4b runs): for N <= 8 many short-lived CTAs (about 24 four-warp CTAs per SM over the grid),
      * with f32 partial traffic (8*N*M bytes per split) capped at K/(40 N) splits; for N >= 16 about
      * one wave of resident CTAs (7 per SM) with the looser cap K/(16 N), since there the B loads
      * and MMAs, not the decode ramp, dominate and larger S beyond one wave stopped paying. */
-    /* Both layouts' kernels use the same work split (4 warps x 2 strips per CTA). */
+    /* Layout v1 (4 warps x 2 strips per CTA); layout F has its own rule (zipgemm_f.cu). */
     const uint64_t ctas_m = (strips_of(w) + 7) / 8;
     const uint64_t nt = n <= 8 ? 8 : n <= 16 ? 16 : n <= 32 ? 32 : 64;
     const uint64_t ctas_n = (n + nt - 1) / nt;

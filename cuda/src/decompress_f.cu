@@ -35,7 +35,8 @@ __global__ void __launch_bounds__(kDecFWarps * 32) decompress_f_kernel(const Tca
     const uint32_t t0 = (uint32_t)(((uint64_t)s * a.ktiles) / splits);
     const uint32_t t1 = (uint32_t)(((uint64_t)(s + 1) * a.ktiles) / splits);
     if (t0 >= t1) return;
-    uint8_t *wsm = tca_smem + (size_t)warp * f_dec_warp_bytes<STAGES>(a.stage1_bytes);
+    const uint32_t stage_bytes = f_stage_bytes(a, 1);
+    uint8_t *wsm = tca_smem + (size_t)warp * f_dec_warp_bytes<STAGES>(stage_bytes);
     uint16_t *out = reinterpret_cast<uint16_t *>(wsm + kFDecBarBytes);
     uint8_t *stages = wsm + kFDecBarBytes + kFOutBytes;
     const bool vec_ok = (a.cols & 7) == 0 && (reinterpret_cast<uintptr_t>(dst) & 15) == 0;
@@ -44,21 +45,21 @@ __global__ void __launch_bounds__(kDecFWarps * 32) decompress_f_kernel(const Tca
 
     const uint32_t bars = shared_ptr(wsm);
     stage_init<STAGES>(bars, lane);
-    FStageInfo ring[STAGES];
+    FStageInfo<1> ring[STAGES];
 #pragma unroll
     for (int i = 0; i < STAGES - 1; ++i) {
-        if (t0 + i < t1) ring[i] = stage_f<1>(a, stages + i * a.stage1_bytes, strip, t0 + i, lane, bars + 8 * i);
+        if (t0 + i < t1) ring[i] = stage_f<1>(a, stages + i * stage_bytes, strip, t0 + i, lane, bars + 8 * i);
         else stage_none();
     }
     for (uint32_t kt = t0; kt < t1; ++kt) {
         const uint32_t it = kt - t0;
         if (kt + STAGES - 1 < t1)
-            ring[STAGES - 1] = stage_f<1>(a, stages + ((it + STAGES - 1) % STAGES) * a.stage1_bytes, strip,
+            ring[STAGES - 1] = stage_f<1>(a, stages + ((it + STAGES - 1) % STAGES) * stage_bytes, strip,
                                           kt + STAGES - 1, lane, bars + 8 * ((it + STAGES - 1) % STAGES));
         else
             stage_none();
         stage_wait<STAGES>(bars, it);
-        const uint8_t *stage = stages + (it % STAGES) * a.stage1_bytes;
+        const uint8_t *stage = stages + (it % STAGES) * stage_bytes;
         const FGroup<1> G = f_group<1>(a, stage, ring[0], lane);
         uint32_t regs[16];
         f_decode_strip<1>(stage, G, 0, lane, tab0, tab1, regs);
@@ -98,7 +99,7 @@ __global__ void __launch_bounds__(kDecFWarps * 32) decompress_f_kernel(const Tca
 template <int STAGES>
 static cudaError_t launch_decompress_f(const TcaDevArraysF &a, uint16_t *dst, cudaStream_t stream) {
     using namespace tca_cuda;
-    const size_t smem = (size_t)kDecFWarps * f_dec_warp_bytes<STAGES>(a.stage1_bytes);
+    const size_t smem = (size_t)kDecFWarps * f_dec_warp_bytes<STAGES>(f_stage_bytes(a, 1));
     cudaError_t e =
         cudaFuncSetAttribute(decompress_f_kernel<STAGES>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
     if (e != cudaSuccess) return e;
@@ -116,6 +117,10 @@ static cudaError_t launch_decompress_f(const TcaDevArraysF &a, uint16_t *dst, cu
 }
 
 cudaError_t tca_launch_decompress_f(const TcaDevArraysF &a, uint16_t *dst, cudaStream_t stream) {
-    if (tca_pipeline_stages() == 3) return launch_decompress_f<3>(a, dst, stream);
+    const int stages = tca_cuda_knobs().stages;
+#if TCA_CUDA_TUNING
+    if (stages == 4) return launch_decompress_f<4>(a, dst, stream);
+#endif
+    if (stages == 3) return launch_decompress_f<3>(a, dst, stream);
     return launch_decompress_f<2>(a, dst, stream);
 }

@@ -15,6 +15,19 @@ namespace tca_cuda {
 
 constexpr int kWarps = 4;   /* warps per CTA: 4 strips = one 64-row global tile row */
 
+/* Programmatic dependent launch (sm_90+; no-ops before): a GEMM kernel lets the split-K reduction
+ * launch once all its CTAs run; the reduction waits for the GEMM grid's completion and memory. */
+__device__ __forceinline__ void grid_dependents_launch() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void grid_dependency_wait() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;\n" ::: "memory");
+#endif
+}
+
 __device__ __forceinline__ void mma_bf16_16816(float d[4], const uint32_t a[4], uint32_t b0, uint32_t b1) {
     asm volatile(
         "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
@@ -85,16 +98,16 @@ __device__ __forceinline__ void load_b_tile(const uint16_t *__restrict__ x, uint
     }
 }
 
-/** Epilogue of one warp's 32-row slab (strips 2*pair and 2*pair+1, i.e. rows from 16*strip0):
+/** Epilogue of one warp's NS strips (strips strip0 .. strip0+NS-1, i.e. rows from 16*strip0):
  *  C fragment c0,c1 at (m = 16*strip + lane/4, n = 2*(lane%4) + {0,1}), c2,c3 at m+8. S = 1 rounds
  *  to BF16 here (and writes the f32 value if asked); S > 1 writes the f32 partial of split s to
  *  ws[s][n][m] for splitk_reduce_kernel. Every (n, m) inside [0,N) x [0,M) is written once (D6). */
-template <int NT>
-__device__ __forceinline__ void store_acc(const float (&acc)[2][NT][4], uint32_t strip0, uint32_t lane, uint64_t m_rows,
+template <int NT, int NS>
+__device__ __forceinline__ void store_acc(const float (&acc)[NS][NT][4], uint32_t strip0, uint32_t lane, uint64_t m_rows,
                                           uint64_t n_rows, uint64_t n_base, uint32_t split_k, uint32_t s, uint16_t *y,
                                           uint32_t *y_f32, float *ws) {
 #pragma unroll
-    for (int h = 0; h < 2; ++h)
+    for (int h = 0; h < NS; ++h)
 #pragma unroll
         for (int nb = 0; nb < NT; ++nb) {
 #pragma unroll

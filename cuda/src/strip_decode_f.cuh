@@ -38,11 +38,17 @@ constexpr uint32_t kFSm = TCA_TBE_F_CODES_BYTES;  /* 384: record offset of the s
 constexpr uint32_t kFSlack = 16;                  /* never-copied bytes after the exceptions */
 
 /** Where a staged group of NS strips sits and whether its offsets were usable. */
+template <int NS>
 struct FStageInfo {
-    uint32_t n0;  /* strip 0's padded exception slice length (bytes) */
-    uint32_t n1;  /* strip 1's (NS = 2), else 0 */
-    uint32_t ok;  /* offsets ordered, 16-aligned, inside Exceptions and the staging capacity */
+    uint32_t n[NS]; /* strip h's padded exception slice length (bytes) */
+    uint32_t ok;    /* offsets ordered, 16-aligned, inside Exceptions and the staging capacity */
 };
+
+/** Staging bytes of one stage of NS strips: the records, NS strips' worth of exception capacity
+ *  (each slice <= cap_exc1, spec 8.6 Max_Exceptions) and the never-copied slack (D4: per matrix). */
+__host__ __device__ __forceinline__ uint32_t f_stage_bytes(const TcaDevArraysF &a, int ns) {
+    return (uint32_t)ns * (TCA_TBE_F_STRIP_BYTES + a.cap_exc1) + 16u;
+}
 
 /** Strip index in the F stream of strip row `srow` (16-row units of the padded matrix) at K tile
  *  kt, with GC = ktiles global-tile columns: g = (srow / 4) * GC + kt, s = 4g + srow % 4 (spec
@@ -51,19 +57,28 @@ __host__ __device__ __forceinline__ uint64_t f_strip_index(uint32_t ktiles, uint
     return 4 * ((uint64_t)(srow >> 2) * ktiles + kt) + (srow & 3u);
 }
 
-/** Issue the copies of NS strips starting at strip row srow (srow even when NS = 2: strips 4g+0,1
- *  or 4g+2,3 of one global tile) for K tile kt into `stage`. */
+/** Issue the copies of NS strips starting at strip row srow (NS = 2: srow even, strips 4g+0,1 or
+ *  4g+2,3 of one global tile; NS = 4: srow a multiple of 4, the whole global tile) for K tile kt
+ *  into `stage`. */
 template <int NS>
-__device__ __forceinline__ FStageInfo stage_f(const TcaDevArraysF &a, uint8_t *stage, uint32_t srow, uint32_t kt,
-                                              uint32_t lane, uint32_t bar) {
+__device__ __forceinline__ FStageInfo<NS> stage_f(const TcaDevArraysF &a, uint8_t *stage, uint32_t srow, uint32_t kt,
+                                                  uint32_t lane, uint32_t bar) {
+    static_assert(NS == 1 || NS == 2 || NS == 4, "strips of one global tile row");
     const uint64_t s = f_strip_index(a.ktiles, srow, kt);
     /* spec 8.6: strip s's slice is [XO[s], XO[s+1]); s + NS <= 4G is inside the table */
-    const uint64_t x0 = __ldg(a.xo + s), x1 = __ldg(a.xo + s + 1);
-    const uint64_t x2 = NS == 2 ? __ldg(a.xo + s + 2) : x1;
-    const uint32_t cap = NS == 2 ? a.cap_exc2 : a.cap_exc1;
-    const uint32_t ok = x0 <= x1 && x1 <= x2 && x2 <= a.exc_len && ((x0 | x1 | x2) & 15u) == 0 && x2 - x0 <= cap;
+    uint64_t xs[NS + 1];
+#pragma unroll
+    for (int h = 0; h <= NS; ++h) xs[h] = __ldg(a.xo + s + h);
+    bool ok = xs[NS] <= a.exc_len && xs[NS] - xs[0] <= (uint64_t)NS * a.cap_exc1;
+    uint64_t any = 0;
+#pragma unroll
+    for (int h = 0; h < NS; ++h) {
+        ok = ok && xs[h] <= xs[h + 1];
+        any |= xs[h];
+    }
+    ok = ok && ((any | xs[NS]) & 15u) == 0;
     if (!ok && lane == 0) atomicOr(a.err, TCA_CUDA_ERR_F_OFFSETS);
-    const uint32_t nexc = ok ? (uint32_t)(x2 - x0) : 0;
+    const uint32_t nexc = ok ? (uint32_t)(xs[NS] - xs[0]) : 0;
     const uint8_t *rec = a.strips + (uint64_t)kFRec * s;
 #if TCA_BULK_COPY
     if (lane == 0) {
@@ -71,16 +86,16 @@ __device__ __forceinline__ FStageInfo stage_f(const TcaDevArraysF &a, uint8_t *s
         const uint32_t dst = shared_ptr(stage);
         mbar_expect_tx(bar, kFRec * NS + nexc);
         bulk_copy(dst, rec, kFRec * NS, bar);
-        if (nexc) bulk_copy(dst + kFRec * NS, a.exc + x0, nexc, bar);
+        if (nexc) bulk_copy(dst + kFRec * NS, a.exc + xs[0], nexc, bar);
     }
 #else
     for (uint32_t c = lane; c < kFRec * NS / 16; c += 32) cp_async16(stage + 16 * c, rec + 16 * c);
-    for (uint32_t c = lane; c < nexc / 16; c += 32) cp_async16(stage + kFRec * NS + 16 * c, a.exc + x0 + 16 * c);
+    for (uint32_t c = lane; c < nexc / 16; c += 32) cp_async16(stage + kFRec * NS + 16 * c, a.exc + xs[0] + 16 * c);
     cp_async_commit();
 #endif
-    FStageInfo info;
-    info.n0 = ok ? (uint32_t)(x1 - x0) : 0;
-    info.n1 = ok ? (uint32_t)(x2 - x1) : 0;
+    FStageInfo<NS> info;
+#pragma unroll
+    for (int h = 0; h < NS; ++h) info.n[h] = ok ? (uint32_t)(xs[h + 1] - xs[h]) : 0;
     info.ok = ok;
     return info;
 }
@@ -122,6 +137,24 @@ TCA_F_HD uint32_t f_popc(uint32_t x) {
     return (uint32_t)__builtin_popcount(x);
 #endif
 }
+/** (a & m) | (b & ~m) as one LOP3 (ptxas splits a constant-mask select written in C into two;
+ *  decode-performance.md 3.5). */
+TCA_F_HD uint32_t f_select(uint32_t a, uint32_t b, uint32_t m) {
+#ifdef __CUDA_ARCH__
+    uint32_t d;
+    asm("lop3.b32 %0, %1, %2, %3, 0xE4;\n" : "=r"(d) : "r"(a), "r"(b), "r"(m)); /* a:F0 b:CC m:AA */
+    return d;
+#else
+    return (a & m) | (b & ~m);
+#endif
+}
+/** Keep a value in a register: an opaque copy ptxas cannot rematerialise from its inputs. */
+TCA_F_HD uint32_t f_pin(uint32_t x) {
+#ifdef __CUDA_ARCH__
+    asm volatile("mov.b32 %0, %0;\n" : "+r"(x));
+#endif
+    return x;
+}
 /** funnel shift right of {hi:lo} by sh (0..31) */
 TCA_F_HD uint32_t f_shr64(uint32_t lo, uint32_t hi, uint32_t sh) {
 #ifdef __CUDA_ARCH__
@@ -140,15 +173,15 @@ struct SharedMem {
 /** rot(E) = (E >> 1) | ((E & 1) << 7) in each byte: its low 7 bits are the exponent's bits 1..7
  *  (bits 8..14 of the BF16 pattern), its sign bit the exponent's bit 0 (bit 7 of the pattern). */
 TCA_F_HD uint32_t rot_bytes(uint32_t w) {
-    return ((w >> 1) & 0x7F7F7F7Fu) | ((w << 7) & 0x80808080u);
+    return f_select(w >> 1, w << 7, 0x7F7F7F7Fu);
 }
 /** The exponent table: byte c of {t0, t1} = rot(base + c) for c = 1..7 (spec 4.2: exponent =
  *  base + code; base + 7 <= 255, no carry between bytes), byte 0 = 0 (fallback: the exception
  *  byte is merged in instead). */
 TCA_F_HD void f_table(uint32_t base, uint32_t &t0, uint32_t &t1) {
     const uint32_t b = base * 0x01010101u;
-    t0 = rot_bytes(b + 0x03020100u) & 0xFFFFFF00u; /* code 0 -> 0 */
-    t1 = rot_bytes(b + 0x07060504u);
+    t0 = f_pin(rot_bytes(b + 0x03020100u) & 0xFFFFFF00u); /* code 0 -> 0 */
+    t1 = f_pin(rot_bytes(b + 0x07060504u));
 }
 
 /** Per-lane prelude of one strip: codes and fallback flags of the four slices. */
@@ -188,13 +221,13 @@ TCA_F_HD void f_window(const Mem &mem, uint32_t xa, uint32_t &w0, uint32_t &w1) 
 }
 
 /** Merge rotated exponent bytes e (4 elements) with their sign-mantissa bytes sm (4 bytes) into
- *  two bf16x2 registers: x = (b & 0x80) << 8 | E << 7 | (b & 0x7F) (spec 8.5). */
+ *  two bf16x2 registers: x = (b & 0x80) << 8 | E << 7 | (b & 0x7F) (spec 8.5). The low byte of
+ *  x is (rot(E) & 0x80) | (b & 0x7F) and the high byte (b & 0x80) | (rot(E) & 0x7F), so one
+ *  LOP3 makes the four low bytes, one the four high bytes, and two PRMTs interleave them. */
 TCA_F_HD void f_merge(uint32_t e, uint32_t sm, uint32_t &r0, uint32_t &r1) {
-    /* [E0&1 x8, rot(E0), E1&1 x8, rot(E1)]: selector nibble 8|j replicates the sign bit of byte j */
-    const uint32_t z0 = f_prmt(e, 0, 0x1908u), z1 = f_prmt(e, 0, 0x3B2Au);
-    const uint32_t p0 = f_prmt(sm, 0, 0x1100u), p1 = f_prmt(sm, 0, 0x3322u); /* [b0, b0, b1, b1] */
-    r0 = (p0 & 0x807F807Fu) | (z0 & 0x7F807F80u);
-    r1 = (p1 & 0x807F807Fu) | (z1 & 0x7F807F80u);
+    const uint32_t lo = f_select(sm, e, 0x7F7F7F7Fu), hi = f_select(e, sm, 0x7F7F7F7Fu);
+    r0 = f_prmt(lo, hi, 0x5140u); /* [lo0, hi0, lo1, hi1] */
+    r1 = f_prmt(lo, hi, 0x7362u); /* [lo2, hi2, lo3, hi3] */
 }
 
 /** Decode one staged strip for lane `lane`: regs[4i + k] = A register k of slice i (spec 8.2:
@@ -221,9 +254,11 @@ TCA_F_UNROLL
          * to the window: running count replicated + fallbacks before n in this slice (<= 8, so
          * no carry between nibbles) */
         const uint32_t sel = f * 0x02222222u + rrep;
-        const uint32_t x0 = f_prmt(t0, t1, c), x1 = f_prmt(t0, t1, c >> 16);
+        const uint32_t chi = c >> 16;
+        const uint32_t x0 = f_prmt(t0, t1, c), x1 = f_prmt(t0, t1, chi);
         const uint32_t e0 = f_prmt(w0, w1, sel), e1 = f_prmt(w0, w1, sel >> 16);
-        const uint32_t m0 = f_prmt(0, 0xFFu, f >> 1), m1 = f_prmt(0, 0xFFu, f >> 17); /* 0xFF where code 0 */
+        /* 0xFF where code 0: the codes select byte 0 of {0, 0xFF} (no shift of the flags needed) */
+        const uint32_t m0 = f_prmt(0xFFu, 0, c), m1 = f_prmt(0xFFu, 0, chi);
         const uint32_t ex0 = x0 | (e0 & m0), ex1 = x1 | (e1 & m1);
         if (!RARE) rrep += f_popc(f) * 0x11111111u;
         f_merge(ex0, smw[2 * i], regs[4 * i + 0], regs[4 * i + 1]);
@@ -243,35 +278,45 @@ struct FGroup {
 };
 
 template <int NS>
-__device__ __forceinline__ FGroup<NS> f_group(const TcaDevArraysF &a, const uint8_t *stage, const FStageInfo &info,
+__device__ __forceinline__ FGroup<NS> f_group(const TcaDevArraysF &a, const uint8_t *stage, const FStageInfo<NS> &info,
                                               uint32_t lane) {
     FGroup<NS> G;
-    uint32_t incl[NS];
+    /* Two strips' counts share one scan word (16 bits each: a strip holds at most 1024
+     * exceptions, so no carry crosses into the upper half). */
+    constexpr int NP = (NS + 1) / 2;
+    uint32_t incl[NP];
+#pragma unroll
+    for (int j = 0; j < NP; ++j) incl[j] = 0;
 #pragma unroll
     for (int h = 0; h < NS; ++h) {
         /* spec 8.3: word (i, l) at record byte 4 (32 i + l): three conflict-free loads */
         const uint32_t *cw = reinterpret_cast<const uint32_t *>(stage + kFRec * h);
         G.L[h] = f_lane_words(cw[lane], cw[32 + lane], cw[64 + lane]);
-        incl[h] = G.L[h].cnt;
+        incl[h / 2] += G.L[h].cnt << (16 * (h & 1));
     }
     /* spec 8.5: start(l) = exclusive prefix sum of the lanes' counts */
 #pragma unroll
     for (int d = 1; d < 32; d <<= 1) {
 #pragma unroll
-        for (int h = 0; h < NS; ++h) {
-            const uint32_t v = __shfl_up_sync(0xFFFFFFFFu, incl[h], d);
-            if (lane >= (uint32_t)d) incl[h] += v;
+        for (int j = 0; j < NP; ++j) {
+            const uint32_t v = __shfl_up_sync(0xFFFFFFFFu, incl[j], d);
+            if (lane >= (uint32_t)d) incl[j] += v;
         }
     }
     bool consistent = info.ok;
-    const uint32_t xbase = smem_addr(stage + kFRec * NS);
+    uint32_t xbase = smem_addr(stage + kFRec * NS);
 #pragma unroll
-    for (int h = 0; h < NS; ++h) {
-        const uint32_t total = __shfl_sync(0xFFFFFFFFu, incl[h], 31);
-        const uint32_t n = h == 0 ? info.n0 : info.n1;
-        consistent = consistent && n == ((total + 15u) & ~15u); /* spec 8.6: XO[s+1] - XO[s] = ceil16(n_s) */
-        G.xa[h] = xbase + (h == 0 ? 0u : info.n0) + incl[h] - G.L[h].cnt;
-        G.rare[h] = __any_sync(0xFFFFFFFFu, G.L[h].cnt > 8);
+    for (int j = 0; j < NP; ++j) {
+        const uint32_t tot = __shfl_sync(0xFFFFFFFFu, incl[j], 31);
+#pragma unroll
+        for (int h = 2 * j; h < 2 * j + 2 && h < NS; ++h) {
+            const uint32_t sh = 16 * (h & 1);
+            const uint32_t total = (tot >> sh) & 0xFFFFu, mine = (incl[j] >> sh) & 0xFFFFu;
+            consistent = consistent && info.n[h] == ((total + 15u) & ~15u); /* spec 8.6: XO[s+1] - XO[s] = ceil16(n_s) */
+            G.xa[h] = xbase + mine - G.L[h].cnt;
+            xbase += info.n[h];
+            G.rare[h] = __any_sync(0xFFFFFFFFu, G.L[h].cnt > 8);
+        }
     }
     if (info.ok && !consistent && lane == 0) atomicOr(a.err, TCA_CUDA_ERR_F_COUNTS);
     G.ok = consistent;

@@ -49,10 +49,8 @@ struct TcaDevArraysF {
     uint32_t strips_m;         /* strip rows = padded rows / 16 */
     uint32_t ktiles;           /* T = padded cols / 64 */
     uint32_t base;             /* Base_Exponent (spec 3.6) */
-    uint32_t cap_exc1;         /* exception staging bytes for one strip (<= 1024, from Max_Exceptions) */
-    uint32_t cap_exc2;         /* the same for two adjacent strips (<= 2048) */
-    uint32_t stage1_bytes;     /* 1408 + cap_exc1 + 16 slack */
-    uint32_t stage2_bytes;     /* 2816 + cap_exc2 + 16 slack */
+    uint32_t cap_exc1;         /* exception staging bytes per strip (<= 1024, from Max_Exceptions);
+                                  a stage of NS strips is f_stage_bytes(a, NS) */
     unsigned int *err;         /* device error word */
 };
 
@@ -79,10 +77,23 @@ int tca_cuda_sm_count(void);
 cudaError_t tca_launch_decompress_f(const TcaDevArraysF &a, uint16_t *dst, cudaStream_t stream);
 cudaError_t tca_launch_zipgemm_f(const TcaDevArraysF &a, const uint16_t *x, uint64_t n, uint32_t split_k,
                                  uint16_t *y, uint32_t *y_f32, float *workspace, cudaStream_t stream);
+/* The automatic split-K factor of the layout F ZipGEMM for N columns of Y (zipgemm_f.cu). */
+uint32_t tca_zipgemm_f_auto_split(const TcaDevArraysF &a, uint64_t n);
 /* The deterministic split-K reduction (mma-semantics 6.3), shared by both layouts (zipgemm.cu). */
 cudaError_t tca_launch_splitk_reduce(const float *ws, uint64_t count, uint32_t split_k, uint16_t *y, uint32_t *y_f32,
                                      cudaStream_t stream);
-/* Strip pipeline depth (2, or 3 with TCA_CUDA_STAGES=3). */
+/* Launch configuration knobs, read once from the environment (TCA_CUDA_STAGES, TCA_CUDA_F_STRIPS,
+ * TCA_CUDA_F_MIN_BLOCKS); the tuning program (cuda/bench/bench_tune_f.cu) sets them directly.
+ * A configuration the build did not instantiate falls back to the default one. */
+struct TcaCudaKnobs {
+    int stages;       /* strip pipeline depth: 2, 3 or 4 (v1 kernels: 2 or 3) */
+    int f_strips;     /* ZipGEMM-F strips per warp and K tile: 2 (32-row slab) or 4 (64-row tile row) */
+    int f_min_blocks; /* ZipGEMM-F __launch_bounds__ minimum CTAs per SM for N > 8 (0: none) */
+};
+TcaCudaKnobs &tca_cuda_knobs(void);
+/* Whether the current device supports programmatic dependent launch (sm_90 and later). */
+int tca_cuda_has_pdl(void);
+/* Strip pipeline depth of the v1 kernels (2 or 3). */
 int tca_pipeline_stages(void);
 
 #endif

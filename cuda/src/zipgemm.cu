@@ -38,6 +38,7 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays
                                                                uint64_t n_rows, uint32_t split_k, uint16_t *y,
                                                                uint32_t *y_f32, float *ws) {
     uint8_t *const smem = tca_smem;
+    grid_dependents_launch();
     const uint32_t lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     if (threadIdx.x < 64) reinterpret_cast<uint32_t *>(smem)[threadIdx.x] = lut_entry(threadIdx.x, a.base);
     __syncthreads(); /* the only CTA barrier: the table is read-only from here on */
@@ -118,6 +119,7 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays
 /** mma-semantics 6.3: r = p0; r = r + p1; ... in increasing split order, binary32 RNE adds. */
 __global__ void splitk_reduce_kernel(const float *__restrict__ ws, uint64_t count, uint32_t split_k, uint16_t *y,
                                      uint32_t *y_f32) {
+    grid_dependency_wait(); /* launched early (PDL): wait until the GEMM's partials are all written */
     for (uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x; i < count;
          i += (uint64_t)gridDim.x * blockDim.x) {
         float r = ws[i];
@@ -159,18 +161,46 @@ cudaError_t tca_launch_splitk_reduce(const float *ws, uint64_t count, uint32_t s
                                      cudaStream_t stream) {
     uint64_t blocks = (count + 255) / 256;
     if (blocks > 65535ull * 16) blocks = 65535ull * 16;
-    tca_cuda::splitk_reduce_kernel<<<(unsigned)blocks, 256, 0, stream>>>(ws, count, split_k, y, y_f32);
-    return cudaGetLastError();
+    /* sm_90: programmatic dependent launch, so the reduction's launch overlaps the GEMM's tail
+     * (the GEMM kernels trigger it once all their CTAs run; the reduction waits for their memory
+     * with griddepcontrol.wait). Saves a few microseconds on the small layer shapes. */
+    cudaLaunchConfig_t cfg = {};
+    cfg.gridDim = dim3((unsigned)blocks);
+    cfg.blockDim = dim3(256);
+    cfg.stream = stream;
+    cudaLaunchAttribute attr[1];
+    attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attr[0].val.programmaticStreamSerializationAllowed = 1;
+    if (tca_cuda_has_pdl()) {
+        cfg.attrs = attr;
+        cfg.numAttrs = 1;
+    }
+    return cudaLaunchKernelEx(&cfg, tca_cuda::splitk_reduce_kernel, ws, count, split_k, y, y_f32);
 }
 
 /** Pipeline depth: 2 by default; TCA_CUDA_STAGES=3 selects 3 (for measurements). */
-int tca_pipeline_stages(void) {
-    static int stages = 0;
-    if (!stages) {
+TcaCudaKnobs &tca_cuda_knobs(void) {
+    static TcaCudaKnobs k = [] {
+        TcaCudaKnobs d;
         const char *e = getenv("TCA_CUDA_STAGES");
-        stages = (e && atoi(e) == 3) ? 3 : 2;
-    }
-    return stages;
+        d.stages = e ? atoi(e) : 0;
+        if (d.stages < 2 || d.stages > 4) d.stages = 0; /* 0: each kernel's default */
+        e = getenv("TCA_CUDA_F_STRIPS");
+        d.f_strips = e ? atoi(e) : 0;
+        e = getenv("TCA_CUDA_F_MIN_BLOCKS");
+        d.f_min_blocks = e ? atoi(e) : -1; /* -1: default */
+        return d;
+    }();
+    return k;
+}
+
+int tca_pipeline_stages(void) { return tca_cuda_knobs().stages == 3 ? 3 : 2; }
+
+int tca_cuda_has_pdl(void) {
+    int dev = 0, major = 0;
+    if (cudaGetDevice(&dev) != cudaSuccess) return 0;
+    if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess) return 0;
+    return major >= 9;
 }
 
 

@@ -3,34 +3,30 @@
  * accumulate), under the same GEMM contract and with the same work split, B loads, epilogue and
  * split-K reduction as the v1 kernel (zipgemm.cu, gemm_common.cuh):
  *
- * one warp owns one 32-row slab (strips 4g+0,1 or 4g+2,3 of each global tile of its row, which
- * are adjacent records and adjacent exception slices, spec 8.2, 8.6) and one split-K range of
+ * one warp owns NS = 2 or 4 strip rows (a 32-row slab: strips 4g+0,1 or 4g+2,3 of each global tile
+ * of its row; or a 64-row tile row: strips 4g+0..3), which are adjacent records and adjacent
+ * exception slices (spec 8.2, 8.6), and one split-K range of
  * 64-wide K tiles [floor(sT/S), floor((s+1)T/S)) (mma-semantics 6.3). It walks its K tiles in
  * increasing order and, inside each, the four k16 slices in increasing order, one mma.sync each
  * into the strip's accumulators starting at +0 (mma-semantics 6.2): the same instruction sequence
  * per output as the v1 kernel, so the results are bit-identical to it and to tca_gemm_ref.
  *
- * Per K tile a warp stages 2 x 1408 record bytes plus the two strips' exception slices (two bulk
- * copies on sm_90), runs the prelude of both strips (one interleaved scan), then decodes strip 0
- * -> 4 k16 slices of MMAs -> strip 1 -> 4 slices of MMAs. No CTA barrier and no shared lookup
- * table: the exponent table lives in two registers (strip_decode_f.cuh). */
+ * Per K tile a warp stages NS x 1408 record bytes plus the strips' exception slices (two bulk
+ * copies on sm_90), runs the prelude of its strips (one interleaved scan), then decodes strip 0
+ * -> 4 k16 slices of MMAs -> strip 1 -> ... No CTA barrier and no shared lookup table: the
+ * exponent table lives in two registers (strip_decode_f.cuh). The B fragments of a K tile are
+ * loaded once and shared by the NS strips. Pipeline depth, NS and the register bound are launch
+ * knobs (TcaCudaKnobs), chosen from the measurements in docs/kernel-notes.md. */
 #include <cuda_runtime.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include "gemm_common.cuh"
 #include "strip_decode_f.cuh"
 #include "tca_cuda_internal.h"
 
 namespace tca_cuda {
 
-/* Minimum resident CTAs per SM asked of ptxas for 16 < N <= 32 (NT = 4): 1 (default) leaves it
- * free (153 registers, 3 CTAs per SM); 4 gives 127 registers without spills (ptxas, sm_90a),
- * 4 CTAs per SM. An experiment knob for the GPU run (-DTCA_CUDA_F_WIDE_MIN_BLOCKS=4 in
- * CMAKE_CUDA_FLAGS), see docs/kernel-notes.md "Layout F". */
-#ifndef TCA_CUDA_F_WIDE_MIN_BLOCKS
-#define TCA_CUDA_F_WIDE_MIN_BLOCKS 1
-#endif
-
-/* Per warp: 32 bytes of mbarriers (up to 4 stages), then STAGES stages of a strip pair. */
+/* Per warp: 32 bytes of mbarriers (up to 4 stages), then STAGES stages of NS strips. */
 constexpr uint32_t kFBarBytes = 32;
 
 template <int STAGES>
@@ -38,56 +34,58 @@ __host__ __device__ constexpr size_t f_warp_smem_bytes(uint32_t stage_bytes) {
     return kFBarBytes + (size_t)STAGES * stage_bytes;
 }
 
-template <int NT, int STAGES>
+template <int NT, int STAGES, int NS>
 __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uint16_t *__restrict__ x, uint64_t n_rows,
                                                uint32_t split_k, uint16_t *y, uint32_t *y_f32, float *ws) {
+    grid_dependents_launch();
     const uint32_t lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    const uint32_t pair = blockIdx.x * kWarps + warp;
-    if (pair >= a.strips_m / 2) return; /* strips_m is a multiple of 4; warps are independent */
+    const uint32_t srow0 = (blockIdx.x * kWarps + warp) * NS; /* first strip row of this warp */
+    if (srow0 >= a.strips_m) return; /* strips_m is a multiple of 4; warps are independent */
     const uint32_t s = blockIdx.y;
     /* mma-semantics 6.3: split s covers K tiles [floor(sT/S), floor((s+1)T/S)) */
     const uint32_t t0 = (uint32_t)(((uint64_t)s * a.ktiles) / split_k);
     const uint32_t t1 = (uint32_t)(((uint64_t)(s + 1) * a.ktiles) / split_k);
     const uint64_t n_base = (uint64_t)blockIdx.z * (8 * NT);
-    uint8_t *wsm = tca_smem + (size_t)warp * f_warp_smem_bytes<STAGES>(a.stage2_bytes);
+    const uint32_t stage_bytes = f_stage_bytes(a, NS);
+    uint8_t *wsm = tca_smem + (size_t)warp * f_warp_smem_bytes<STAGES>(stage_bytes);
     uint8_t *stages = wsm + kFBarBytes;
     const bool even_k = (a.cols & 1) == 0 && (reinterpret_cast<uintptr_t>(x) & 3) == 0;
     const uint64_t my_n = n_base + (lane >> 2);
     uint32_t tab0, tab1;
     f_table(a.base, tab0, tab1);
 
-    float acc[2][NT][4];
+    float acc[NS][NT][4];
 #pragma unroll
-    for (int h = 0; h < 2; ++h)
+    for (int h = 0; h < NS; ++h)
 #pragma unroll
         for (int i = 0; i < NT; ++i) acc[h][i][0] = acc[h][i][1] = acc[h][i][2] = acc[h][i][3] = 0.0f;
 
     const uint32_t bars = shared_ptr(wsm);
     stage_init<STAGES>(bars, lane);
-    FStageInfo ring[STAGES];
+    FStageInfo<NS> ring[STAGES];
 #pragma unroll
     for (int i = 0; i < STAGES - 1; ++i) {
-        if (t0 + i < t1) ring[i] = stage_f<2>(a, stages + i * a.stage2_bytes, 2 * pair, t0 + i, lane, bars + 8 * i);
+        if (t0 + i < t1) ring[i] = stage_f<NS>(a, stages + i * stage_bytes, srow0, t0 + i, lane, bars + 8 * i);
         else stage_none();
     }
     for (uint32_t kt = t0; kt < t1; ++kt) {
         const uint32_t it = kt - t0;
         if (kt + STAGES - 1 < t1)
-            ring[STAGES - 1] = stage_f<2>(a, stages + ((it + STAGES - 1) % STAGES) * a.stage2_bytes, 2 * pair,
-                                          kt + STAGES - 1, lane, bars + 8 * ((it + STAGES - 1) % STAGES));
+            ring[STAGES - 1] = stage_f<NS>(a, stages + ((it + STAGES - 1) % STAGES) * stage_bytes, srow0,
+                                           kt + STAGES - 1, lane, bars + 8 * ((it + STAGES - 1) % STAGES));
         else
             stage_none();
-        /* B fragments for this K tile (shared by both strips), loaded before the wait. */
+        /* B fragments for this K tile (shared by the NS strips), loaded before the wait. */
         constexpr int PRE = NT <= 4 ? 4 : 1;
         uint32_t bfr[PRE][NT][2];
         if (PRE == 4) load_b_tile<NT, 0, PRE>(x, n_rows, a.cols, even_k, my_n, kt, lane, bfr);
         stage_wait<STAGES>(bars, it);
-        const uint8_t *stage = stages + (it % STAGES) * a.stage2_bytes;
-        const FGroup<2> G = f_group<2>(a, stage, ring[0], lane);
+        const uint8_t *stage = stages + (it % STAGES) * stage_bytes;
+        const FGroup<NS> G = f_group<NS>(a, stage, ring[0], lane);
 #pragma unroll
-        for (int h = 0; h < 2; ++h) {
+        for (int h = 0; h < NS; ++h) {
             uint32_t regs[16];
-            f_decode_strip<2>(stage, G, h, lane, tab0, tab1, regs);
+            f_decode_strip<NS>(stage, G, h, lane, tab0, tab1, regs);
 #pragma unroll
             for (int sl = 0; sl < 4; ++sl) {
                 const uint32_t af[4] = {regs[4 * sl], regs[4 * sl + 1], regs[4 * sl + 2], regs[4 * sl + 3]};
@@ -113,53 +111,76 @@ __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uin
         for (int i = 0; i < STAGES - 1; ++i) ring[i] = ring[i + 1];
     }
     stage_drain();
-    store_acc<NT>(acc, 2 * pair, lane, a.rows, n_rows, n_base, split_k, s, y, y_f32, ws);
+    store_acc<NT>(acc, srow0, lane, a.rows, n_rows, n_base, split_k, s, y, y_f32, ws);
 }
 
 /* The kernel; an explicit minimum-blocks bound changes ptxas's register choices even when it is
- * 1 (67 -> 92 registers for NT = 1), so the plain bound is the default and the bounded variant
- * exists only for the NT = 4 experiment. */
-template <int NT, int STAGES>
+ * 1 (67 -> 92 registers for NT = 1), so the unbounded kernel is separate from the bounded one. */
+template <int NT, int STAGES, int NS>
 __global__ void __launch_bounds__(kWarps * 32)
     zipgemm_f_kernel(const TcaDevArraysF a, const uint16_t *__restrict__ x, uint64_t n_rows, uint32_t split_k,
                      uint16_t *y, uint32_t *y_f32, float *ws) {
-    zipgemm_f_body<NT, STAGES>(a, x, n_rows, split_k, y, y_f32, ws);
+    zipgemm_f_body<NT, STAGES, NS>(a, x, n_rows, split_k, y, y_f32, ws);
 }
-#if TCA_CUDA_F_WIDE_MIN_BLOCKS > 1
-template <int NT, int STAGES>
-__global__ void __launch_bounds__(kWarps * 32, TCA_CUDA_F_WIDE_MIN_BLOCKS)
+template <int NT, int STAGES, int NS, int MINB>
+__global__ void __launch_bounds__(kWarps * 32, MINB)
     zipgemm_f_kernel_bounded(const TcaDevArraysF a, const uint16_t *__restrict__ x, uint64_t n_rows,
                              uint32_t split_k, uint16_t *y, uint32_t *y_f32, float *ws) {
-    zipgemm_f_body<NT, STAGES>(a, x, n_rows, split_k, y, y_f32, ws);
-}
-#endif
-
-template <int NT, int STAGES>
-static cudaError_t launch_f_nt(const TcaDevArraysF &a, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
-                               uint32_t *y_f32, float *ws, cudaStream_t stream) {
-    const size_t smem = (size_t)kWarps * f_warp_smem_bytes<STAGES>(a.stage2_bytes);
-    auto kernel = zipgemm_f_kernel<NT, STAGES>;
-#if TCA_CUDA_F_WIDE_MIN_BLOCKS > 1
-    if constexpr (NT == 4) kernel = zipgemm_f_kernel_bounded<NT, STAGES>;
-#endif
-    cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
-    if (e != cudaSuccess) return e;
-    const uint64_t nz = (n + 8 * NT - 1) / (8 * NT);
-    if (nz > 65535) return cudaErrorInvalidConfiguration;
-    dim3 grid((a.strips_m / 2 + kWarps - 1) / kWarps, split_k, (unsigned)nz);
-    kernel<<<grid, kWarps * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, ws);
-    e = cudaGetLastError();
-    if (e != cudaSuccess || split_k == 1) return e;
-    return tca_launch_splitk_reduce(ws, n * a.rows, split_k, y, y_f32, stream);
+    zipgemm_f_body<NT, STAGES, NS>(a, x, n_rows, split_k, y, y_f32, ws);
 }
 
-template <int STAGES>
-static cudaError_t launch_f_stages(const TcaDevArraysF &a, const uint16_t *x, uint64_t n, uint32_t split_k,
-                                   uint16_t *y, uint32_t *y_f32, float *ws, cudaStream_t stream) {
-    if (n <= 8) return launch_f_nt<1, STAGES>(a, x, n, split_k, y, y_f32, ws, stream);
-    if (n <= 16) return launch_f_nt<2, STAGES>(a, x, n, split_k, y, y_f32, ws, stream);
-    if (n <= 32) return launch_f_nt<4, STAGES>(a, x, n, split_k, y, y_f32, ws, stream);
-    return launch_f_nt<8, STAGES>(a, x, n, split_k, y, y_f32, ws, stream);
+using FKernel = void (*)(const TcaDevArraysF, const uint16_t *, uint64_t, uint32_t, uint16_t *, uint32_t *, float *);
+
+template <int NT, int STAGES, int NS>
+static FKernel pick_bound(int minb) {
+#if TCA_CUDA_TUNING
+    if (minb == 4) return zipgemm_f_kernel_bounded<NT, STAGES, NS, 4>;
+    if (minb == 5) return zipgemm_f_kernel_bounded<NT, STAGES, NS, 5>;
+    if (minb == 6) return zipgemm_f_kernel_bounded<NT, STAGES, NS, 6>;
+#endif
+    (void)minb;
+    return zipgemm_f_kernel<NT, STAGES, NS>;
+}
+
+template <int STAGES, int NS>
+static FKernel pick_nt(uint64_t n, int minb, int &nt) {
+    if (n <= 8) { nt = 1; return zipgemm_f_kernel<1, STAGES, NS>; }
+    if (n <= 16) { nt = 2; return pick_bound<2, STAGES, NS>(minb); }
+    if (n <= 32) { nt = 4; return pick_bound<4, STAGES, NS>(minb); }
+    nt = 8;
+    return zipgemm_f_kernel<8, STAGES, NS>;
+}
+
+/* The default configuration (docs/kernel-notes.md, "Layout F v2" measurements on an H200): two
+ * stages; 32-row slabs (2 strips per warp) for N <= 8, where more warps per SM win, and 64-row
+ * tile rows (4 strips per warp) above, where sharing each K tile's B fragments over 4 strips
+ * wins. A tuning build (-DTCA_CUDA_TUNING=1) instantiates every configuration the knobs name. */
+constexpr int kFDefaultStages = 2;
+static int f_default_strips(uint64_t n) { return n <= 8 ? 2 : 4; }
+
+static FKernel pick_f_kernel(uint64_t n, int &nt, int &stages, int &ns) {
+    const TcaCudaKnobs &kn = tca_cuda_knobs();
+    stages = kn.stages ? kn.stages : kFDefaultStages;
+    ns = kn.f_strips ? kn.f_strips : f_default_strips(n);
+    const int minb = kn.f_min_blocks;
+#if TCA_CUDA_TUNING
+    if (ns == 4) {
+        if (stages == 3) return pick_nt<3, 4>(n, minb, nt);
+        if (stages == 4) return pick_nt<4, 4>(n, minb, nt);
+        stages = 2;
+        return pick_nt<2, 4>(n, minb, nt);
+    }
+    ns = 2;
+    if (stages == 3) return pick_nt<3, 2>(n, minb, nt);
+    if (stages == 4) return pick_nt<4, 2>(n, minb, nt);
+    stages = 2;
+    return pick_nt<2, 2>(n, minb, nt);
+#else
+    stages = kFDefaultStages;
+    ns = f_default_strips(n);
+    if (ns == 4) return pick_nt<kFDefaultStages, 4>(n, minb, nt);
+    return pick_nt<kFDefaultStages, 2>(n, minb, nt);
+#endif
 }
 
 } // namespace tca_cuda
@@ -167,6 +188,51 @@ static cudaError_t launch_f_stages(const TcaDevArraysF &a, const uint16_t *x, ui
 cudaError_t tca_launch_zipgemm_f(const TcaDevArraysF &a, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
                                  uint32_t *y_f32, float *workspace, cudaStream_t stream) {
     using namespace tca_cuda;
-    if (tca_pipeline_stages() == 3) return launch_f_stages<3>(a, x, n, split_k, y, y_f32, workspace, stream);
-    return launch_f_stages<2>(a, x, n, split_k, y, y_f32, workspace, stream);
+    int nt = 1, stages = 2, ns = 2;
+    const FKernel kernel = pick_f_kernel(n, nt, stages, ns);
+    const size_t smem = (size_t)kWarps * (kFBarBytes + (size_t)stages * f_stage_bytes(a, ns));
+    cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
+    if (e != cudaSuccess) return e;
+    const uint64_t nz = (n + 8 * nt - 1) / (8 * nt);
+    if (nz > 65535) return cudaErrorInvalidConfiguration;
+    const uint32_t warps_m = a.strips_m / ns; /* strips_m is a multiple of 4 */
+    dim3 grid((warps_m + kWarps - 1) / kWarps, split_k, (unsigned)nz);
+    kernel<<<grid, kWarps * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, workspace);
+    e = cudaGetLastError();
+    if (e != cudaSuccess || split_k == 1) return e;
+    return tca_launch_splitk_reduce(workspace, n * a.rows, split_k, y, y_f32, stream);
+}
+
+uint32_t tca_zipgemm_f_auto_split(const TcaDevArraysF &a, uint64_t n) {
+    /* From the best-S columns of the H200 tuning runs (docs/kernel-notes.md, "Layout F v2"): the
+     * time steps up whenever the grid spills a few CTAs into one more wave, so S fills whole waves
+     * of resident CTAs (occupancy of the kernel that will run, at this matrix's shared memory):
+     * S = floor(k * slots / CTAs per split) for the smallest k >= 1 that leaves each warp at most
+     * 12 K tiles (N <= 8: many short warps hide the copy latency best) or 32 K tiles (N > 8: a
+     * longer warp amortises its B fragments), and at least 4 K tiles per warp (cap T/4). */
+    using namespace tca_cuda;
+    int nt = 1, stages = 2, ns = 2;
+    const FKernel kernel = pick_f_kernel(n, nt, stages, ns);
+    const size_t smem = (size_t)kWarps * (kFBarBytes + (size_t)stages * f_stage_bytes(a, ns));
+    int per_sm = 0;
+    if (cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem) != cudaSuccess ||
+        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kWarps * 32, smem) != cudaSuccess ||
+        per_sm < 1)
+        per_sm = 1;
+    const uint64_t slots = (uint64_t)tca_cuda_sm_count() * (uint64_t)per_sm;
+    const uint64_t nz = (n + 8 * (uint64_t)nt - 1) / (8 * (uint64_t)nt);
+    const uint64_t ctas = ((a.strips_m / (uint32_t)ns + kWarps - 1) / kWarps) * nz; /* per split */
+    const uint64_t t = a.ktiles;
+    const uint64_t tmax = n <= 8 ? 12 : 32;
+    uint64_t smax = t / 4;
+    if (smax < 1) smax = 1;
+    uint64_t s = 1;
+    for (uint64_t k = 1; k <= 64; ++k) {
+        s = k * slots / ctas;
+        if (s < 1) s = 1;
+        if (s >= smax || (t + s - 1) / s <= tmax) break;
+    }
+    if (s > smax) s = smax;
+    if (s > 65535) s = 65535;
+    return (uint32_t)s;
 }

@@ -189,6 +189,8 @@ TcaCudaKnobs &tca_cuda_knobs(void) {
         d.f_strips = e ? atoi(e) : 0;
         e = getenv("TCA_CUDA_F_MIN_BLOCKS");
         d.f_min_blocks = e ? atoi(e) : -1; /* -1: default */
+        e = getenv("TCA_CUDA_F_CTA_WARPS");
+        d.f_cta_warps = e ? atoi(e) : 0;
         return d;
     }();
     return k;

@@ -34,12 +34,14 @@ __host__ __device__ constexpr size_t f_warp_smem_bytes(uint32_t stage_bytes) {
     return kFBarBytes + (size_t)STAGES * stage_bytes;
 }
 
-template <int NT, int STAGES, int NS>
+template <int NT, int STAGES, int NS, int W>
 __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uint16_t *__restrict__ x, uint64_t n_rows,
                                                uint32_t split_k, uint16_t *y, uint32_t *y_f32, float *ws) {
     grid_dependents_launch();
-    const uint32_t lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    const uint32_t srow0 = (blockIdx.x * kWarps + warp) * NS; /* first strip row of this warp */
+    /* W = 1: one warp per CTA, so the warp's row and every staging address derive from blockIdx
+     * alone and ptxas can keep them in uniform registers (off the integer ALU pipe) */
+    const uint32_t lane = threadIdx.x & 31, warp = W == 1 ? 0u : threadIdx.x >> 5;
+    const uint32_t srow0 = (blockIdx.x * W + warp) * NS; /* first strip row of this warp */
     if (srow0 >= a.strips_m) return; /* strips_m is a multiple of 4; warps are independent */
     const uint32_t s = blockIdx.y;
     /* mma-semantics 6.3: split s covers K tiles [floor(sT/S), floor((s+1)T/S)) */
@@ -116,70 +118,86 @@ __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uin
 
 /* The kernel; an explicit minimum-blocks bound changes ptxas's register choices even when it is
  * 1 (67 -> 92 registers for NT = 1), so the unbounded kernel is separate from the bounded one. */
-template <int NT, int STAGES, int NS>
-__global__ void __launch_bounds__(kWarps * 32)
+template <int NT, int STAGES, int NS, int W>
+__global__ void __launch_bounds__(W * 32)
     zipgemm_f_kernel(const TcaDevArraysF a, const uint16_t *__restrict__ x, uint64_t n_rows, uint32_t split_k,
                      uint16_t *y, uint32_t *y_f32, float *ws) {
-    zipgemm_f_body<NT, STAGES, NS>(a, x, n_rows, split_k, y, y_f32, ws);
+    zipgemm_f_body<NT, STAGES, NS, W>(a, x, n_rows, split_k, y, y_f32, ws);
 }
-template <int NT, int STAGES, int NS, int MINB>
-__global__ void __launch_bounds__(kWarps * 32, MINB)
+template <int NT, int STAGES, int NS, int W, int MINB>
+__global__ void __launch_bounds__(W * 32, MINB)
     zipgemm_f_kernel_bounded(const TcaDevArraysF a, const uint16_t *__restrict__ x, uint64_t n_rows,
                              uint32_t split_k, uint16_t *y, uint32_t *y_f32, float *ws) {
-    zipgemm_f_body<NT, STAGES, NS>(a, x, n_rows, split_k, y, y_f32, ws);
+    zipgemm_f_body<NT, STAGES, NS, W>(a, x, n_rows, split_k, y, y_f32, ws);
 }
 
 using FKernel = void (*)(const TcaDevArraysF, const uint16_t *, uint64_t, uint32_t, uint16_t *, uint32_t *, float *);
 
-template <int NT, int STAGES, int NS>
+/** One launch configuration: the kernel and the parameters its grid and shared memory follow. */
+struct FLaunch {
+    FKernel kernel;
+    int nt, stages, ns, w;
+    size_t smem(const TcaDevArraysF &a) const {
+        return (size_t)w * (kFBarBytes + (size_t)stages * f_stage_bytes(a, ns));
+    }
+    uint32_t ctas_m(const TcaDevArraysF &a) const { /* CTAs per split and column block */
+        return (a.strips_m / (uint32_t)ns + (uint32_t)w - 1) / (uint32_t)w; /* strips_m: a multiple of 4 */
+    }
+};
+
+template <int NT, int STAGES, int NS, int W>
 static FKernel pick_bound(int minb) {
 #if TCA_CUDA_TUNING
-    if (minb == 4) return zipgemm_f_kernel_bounded<NT, STAGES, NS, 4>;
-    if (minb == 5) return zipgemm_f_kernel_bounded<NT, STAGES, NS, 5>;
-    if (minb == 6) return zipgemm_f_kernel_bounded<NT, STAGES, NS, 6>;
+    if (minb == 4) return zipgemm_f_kernel_bounded<NT, STAGES, NS, W, 4>;
+    if (minb == 6) return zipgemm_f_kernel_bounded<NT, STAGES, NS, W, 6>;
 #endif
     (void)minb;
-    return zipgemm_f_kernel<NT, STAGES, NS>;
+    return zipgemm_f_kernel<NT, STAGES, NS, W>;
+}
+
+template <int STAGES, int NS, int W>
+static FLaunch pick_nt(uint64_t n, int minb) {
+    if (n <= 8) return {zipgemm_f_kernel<1, STAGES, NS, W>, 1, STAGES, NS, W};
+    if (n <= 16) return {pick_bound<2, STAGES, NS, W>(minb), 2, STAGES, NS, W};
+    if (n <= 32) return {pick_bound<4, STAGES, NS, W>(minb), 4, STAGES, NS, W};
+    return {zipgemm_f_kernel<8, STAGES, NS, W>, 8, STAGES, NS, W};
 }
 
 template <int STAGES, int NS>
-static FKernel pick_nt(uint64_t n, int minb, int &nt) {
-    if (n <= 8) { nt = 1; return zipgemm_f_kernel<1, STAGES, NS>; }
-    if (n <= 16) { nt = 2; return pick_bound<2, STAGES, NS>(minb); }
-    if (n <= 32) { nt = 4; return pick_bound<4, STAGES, NS>(minb); }
-    nt = 8;
-    return zipgemm_f_kernel<8, STAGES, NS>;
+static FLaunch pick_w(uint64_t n, int minb, int w) {
+    if (w == 1) return pick_nt<STAGES, NS, 1>(n, minb);
+    return pick_nt<STAGES, NS, 4>(n, minb);
 }
 
 /* The default configuration (docs/kernel-notes.md, "Layout F v2" measurements on an H200): two
  * stages; 32-row slabs (2 strips per warp) for N <= 8, where more warps per SM win, and 64-row
  * tile rows (4 strips per warp) above, where sharing each K tile's B fragments over 4 strips
- * wins. A tuning build (-DTCA_CUDA_TUNING=1) instantiates every configuration the knobs name. */
+ * wins; kFDefaultWarps warps per CTA (TCA_CUDA_F_CTA_WARPS = 1 or 4 selects). A tuning build
+ * (-DTCA_CUDA_TUNING=1) instantiates every configuration the knobs name. */
 constexpr int kFDefaultStages = 2;
+constexpr int kFDefaultWarps = 4;
 static int f_default_strips(uint64_t n) { return n <= 8 ? 2 : 4; }
 
-static FKernel pick_f_kernel(uint64_t n, int &nt, int &stages, int &ns) {
+static FLaunch pick_f_kernel(uint64_t n) {
     const TcaCudaKnobs &kn = tca_cuda_knobs();
-    stages = kn.stages ? kn.stages : kFDefaultStages;
-    ns = kn.f_strips ? kn.f_strips : f_default_strips(n);
+    const int w = kn.f_cta_warps == 1 || kn.f_cta_warps == 4 ? kn.f_cta_warps : kFDefaultWarps;
     const int minb = kn.f_min_blocks;
 #if TCA_CUDA_TUNING
+    const int stages = kn.stages ? kn.stages : kFDefaultStages;
+    const int ns = kn.f_strips ? kn.f_strips : f_default_strips(n);
     if (ns == 4) {
-        if (stages == 3) return pick_nt<3, 4>(n, minb, nt);
-        if (stages == 4) return pick_nt<4, 4>(n, minb, nt);
-        stages = 2;
-        return pick_nt<2, 4>(n, minb, nt);
+        if (stages == 3) return pick_w<3, 4>(n, minb, w);
+        if (stages == 4) return pick_w<4, 4>(n, minb, w);
+        return pick_w<2, 4>(n, minb, w);
     }
-    ns = 2;
-    if (stages == 3) return pick_nt<3, 2>(n, minb, nt);
-    if (stages == 4) return pick_nt<4, 2>(n, minb, nt);
-    stages = 2;
-    return pick_nt<2, 2>(n, minb, nt);
+    if (stages == 3) return pick_w<3, 2>(n, minb, w);
+    if (stages == 4) return pick_w<4, 2>(n, minb, w);
+    return pick_w<2, 2>(n, minb, w);
 #else
-    stages = kFDefaultStages;
-    ns = f_default_strips(n);
-    if (ns == 4) return pick_nt<kFDefaultStages, 4>(n, minb, nt);
-    return pick_nt<kFDefaultStages, 2>(n, minb, nt);
+    /* only the default stages and strips per warp are instantiated */
+    if (n <= 8) return w == 1 ? FLaunch{zipgemm_f_kernel<1, kFDefaultStages, 2, 1>, 1, kFDefaultStages, 2, 1}
+                              : FLaunch{zipgemm_f_kernel<1, kFDefaultStages, 2, 4>, 1, kFDefaultStages, 2, 4};
+    return pick_w<kFDefaultStages, 4>(n, minb, w);
 #endif
 }
 
@@ -188,16 +206,14 @@ static FKernel pick_f_kernel(uint64_t n, int &nt, int &stages, int &ns) {
 cudaError_t tca_launch_zipgemm_f(const TcaDevArraysF &a, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
                                  uint32_t *y_f32, float *workspace, cudaStream_t stream) {
     using namespace tca_cuda;
-    int nt = 1, stages = 2, ns = 2;
-    const FKernel kernel = pick_f_kernel(n, nt, stages, ns);
-    const size_t smem = (size_t)kWarps * (kFBarBytes + (size_t)stages * f_stage_bytes(a, ns));
-    cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
+    const FLaunch L = pick_f_kernel(n);
+    const size_t smem = L.smem(a);
+    cudaError_t e = cudaFuncSetAttribute(L.kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
     if (e != cudaSuccess) return e;
-    const uint64_t nz = (n + 8 * nt - 1) / (8 * nt);
+    const uint64_t nz = (n + 8 * (uint64_t)L.nt - 1) / (8 * (uint64_t)L.nt);
     if (nz > 65535) return cudaErrorInvalidConfiguration;
-    const uint32_t warps_m = a.strips_m / ns; /* strips_m is a multiple of 4 */
-    dim3 grid((warps_m + kWarps - 1) / kWarps, split_k, (unsigned)nz);
-    kernel<<<grid, kWarps * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, workspace);
+    dim3 grid(L.ctas_m(a), split_k, (unsigned)nz);
+    L.kernel<<<grid, (unsigned)L.w * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, workspace);
     e = cudaGetLastError();
     if (e != cudaSuccess || split_k == 1) return e;
     return tca_launch_splitk_reduce(workspace, n * a.rows, split_k, y, y_f32, stream);
@@ -211,17 +227,16 @@ uint32_t tca_zipgemm_f_auto_split(const TcaDevArraysF &a, uint64_t n) {
      * 12 K tiles (N <= 8: many short warps hide the copy latency best) or 32 K tiles (N > 8: a
      * longer warp amortises its B fragments), and at least 4 K tiles per warp (cap T/4). */
     using namespace tca_cuda;
-    int nt = 1, stages = 2, ns = 2;
-    const FKernel kernel = pick_f_kernel(n, nt, stages, ns);
-    const size_t smem = (size_t)kWarps * (kFBarBytes + (size_t)stages * f_stage_bytes(a, ns));
+    const FLaunch L = pick_f_kernel(n);
+    const size_t smem = L.smem(a);
     int per_sm = 0;
-    if (cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem) != cudaSuccess ||
-        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kWarps * 32, smem) != cudaSuccess ||
+    if (cudaFuncSetAttribute(L.kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem) != cudaSuccess ||
+        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, L.kernel, L.w * 32, smem) != cudaSuccess ||
         per_sm < 1)
         per_sm = 1;
     const uint64_t slots = (uint64_t)tca_cuda_sm_count() * (uint64_t)per_sm;
-    const uint64_t nz = (n + 8 * (uint64_t)nt - 1) / (8 * (uint64_t)nt);
-    const uint64_t ctas = ((a.strips_m / (uint32_t)ns + kWarps - 1) / kWarps) * nz; /* per split */
+    const uint64_t nz = (n + 8 * (uint64_t)L.nt - 1) / (8 * (uint64_t)L.nt);
+    const uint64_t ctas = (uint64_t)L.ctas_m(a) * nz; /* per split */
     const uint64_t t = a.ktiles;
     const uint64_t tmax = n <= 8 ? 12 : 32;
     uint64_t smax = t / 4;

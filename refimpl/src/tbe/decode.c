@@ -224,7 +224,7 @@ typedef struct crc_walk {
 } crc_walk;
 
 /* Global tiles per checksum batch: 24 x 512 bytes of each plane = 12 KiB, one round of the
- * 3-stream SSE4.2 CRC; the batch's bytes (about 120 KiB) are still in L2 when decoded. */
+ * 3-stream SSE4.2 CRC; the batch's bytes (about 120 KiB) are still in L2 after decoding. */
 #define TCA__TBE_CRC_BATCH 24u
 
 /* Extend the CRCs over the bytes of global tiles [c->g, g_end) of a structurally validated view
@@ -240,8 +240,9 @@ static void crc_batch(const tca_tbe_view *v, crc_walk *c, uint64_t g_end)
     c->g = g_end;
 }
 
-/* Decode global-tile rows [tr_begin, tr_end); with c, also checksum each batch of tiles just
- * before decoding it (c->g must be the first tile of tr_begin). */
+/* Decode global-tile rows [tr_begin, tr_end); with c, also checksum each batch of tiles right
+ * after decoding it, while its bytes are in cache (c->g must be the first tile of tr_begin;
+ * before instead of after was 1 ms slower at best, 4096 x 4096). */
 static void decode_rows(const tca_tbe_view *v, uint64_t tr_begin, uint64_t tr_end, uint16_t *dst, crc_walk *c)
 {
     uint64_t rows = v->hdr.rows, cols = v->hdr.cols;
@@ -253,17 +254,17 @@ static void decode_rows(const tca_tbe_view *v, uint64_t tr_begin, uint64_t tr_en
             unsigned nc = tca__tbe_extent(cols, gk);
             uint64_t g = gm * gcols + gk;
             uint16_t *out = dst + (size_t)(64 * gm) * (size_t)cols + (size_t)(64 * gk);
-            if (c && g == c->g) crc_batch(v, c, n_global - g < TCA__TBE_CRC_BATCH ? n_global : g + TCA__TBE_CRC_BATCH);
             if (nr == 64 && nc == 64) {
                 if (gk + 1 < gcols && tca__tbe_extent(cols, gk + 1) == 64)
                     tca__tbe_prefetch_tile(out + 64, (size_t)cols, 1); /* the next tile's rows */
                 decode_tile_to(v, g, out, (size_t)cols);
-                continue;
+            } else {
+                /* spec 5.1: a tile with padding elements is decoded whole; only the logical part
+                 * is copied out (validation has checked that the padding elements are +0.0) */
+                decode_tile_to(v, g, block, 64);
+                for (unsigned r = 0; r < nr; r++) memcpy(out + (size_t)r * (size_t)cols, block + 64u * r, 2u * nc);
             }
-            /* spec 5.1: a tile with padding elements is decoded whole; only the logical part is
-             * copied out (validation has checked that the padding elements are +0.0) */
-            decode_tile_to(v, g, block, 64);
-            for (unsigned r = 0; r < nr; r++) memcpy(out + (size_t)r * (size_t)cols, block + 64u * r, 2u * nc);
+            if (c && (g + 1 - c->g == TCA__TBE_CRC_BATCH || g + 1 == n_global)) crc_batch(v, c, g + 1);
         }
     }
 }
@@ -296,7 +297,7 @@ tca_status tca_tbe_decode(const tca_tbe_view *v, uint16_t *dst, uint64_t dst_ele
     if (st != TCA_OK)
         return tca__tbe_content_checksum(v, &sz) != v->hdr.content_checksum ? TCA_ERROR_FORMAT_CONTENT_CHECKSUM : st;
     /* V21 in the decoding pass (the note of spec 7.1 allows one pass): each batch of tiles is
-     * checksummed just before it is decoded, while its bytes are in cache, instead of in a
+     * checksummed right after it is decoded, while its bytes are in cache, instead of in a
      * separate pass over the whole stream */
     crc_walk c;
     memset(&c, 0, sizeof c);

@@ -195,7 +195,7 @@ static FLaunch pick_f_kernel(uint64_t n) {
     return pick_w<2, 2>(n, minb, w);
 #else
     /* only the default stages and strips per warp are instantiated */
-    if (n <= 8) return w == 1 ? FLaunch{zipgemm_f_kernel<1, kFDefaultStages, 2, 1>, 1, kFDefaultStages, 2, 1}
+    if (f_default_strips(n) == 2) return w == 1 ? FLaunch{zipgemm_f_kernel<1, kFDefaultStages, 2, 1>, 1, kFDefaultStages, 2, 1}
                               : FLaunch{zipgemm_f_kernel<1, kFDefaultStages, 2, 4>, 1, kFDefaultStages, 2, 4};
     return pick_w<kFDefaultStages, 4>(n, minb, w);
 #endif

@@ -172,10 +172,12 @@ static FLaunch pick_w(uint64_t n, int minb, int w) {
 /* The default configuration (docs/kernel-notes.md, "Layout F v2" measurements on an H200): two
  * stages; 32-row slabs (2 strips per warp) for N <= 8, where more warps per SM win, and 64-row
  * tile rows (4 strips per warp) above, where sharing each K tile's B fragments over 4 strips
- * wins; kFDefaultWarps warps per CTA (TCA_CUDA_F_CTA_WARPS = 1 or 4 selects). A tuning build
+ * wins; one warp per CTA (measured 1.030x vs 1.014x at N = 1, 0.984x vs 0.995x at N = 8, equal at
+ * N = 16: within run-to-run noise, kept for the simpler uniform addressing;
+ * TCA_CUDA_F_CTA_WARPS = 4 selects four). A tuning build
  * (-DTCA_CUDA_TUNING=1) instantiates every configuration the knobs name. */
 constexpr int kFDefaultStages = 2;
-constexpr int kFDefaultWarps = 4;
+constexpr int kFDefaultWarps = 1;
 static int f_default_strips(uint64_t n) { return n <= 8 ? 2 : 4; }
 
 static FLaunch pick_f_kernel(uint64_t n) {

@@ -16,6 +16,8 @@
 #include "tca/bf16.h"
 #include "tca/prng.h"
 #include "tca/tbe.h"
+#include "tca/tbe_f.h"
+#include "tca_cuda.h"
 
 #define CK(call)                                                                                   \
     do {                                                                                           \
@@ -200,6 +202,33 @@ static void lt_free(LtGemm &g) {
     cublasLtMatrixLayoutDestroy(g.b);
     cublasLtMatrixLayoutDestroy(g.c);
     cublasLtMatmulDescDestroy(g.op);
+}
+
+/* ---------------------------------------------------------------- shapes and uploads */
+
+/** The Llama-3.1 8B and 70B layer shapes of the issues (M x K of W). */
+struct Shape {
+    const char *name;
+    uint64_t m, k;
+};
+static const Shape kLlamaShapes[] = {{"8B QKV 6144x4096", 6144, 4096},       {"8B O 4096x4096", 4096, 4096},
+                                     {"8B GateUp 28672x4096", 28672, 4096},  {"8B Down 4096x14336", 4096, 14336},
+                                     {"70B QKV 10240x8192", 10240, 8192},    {"70B O 8192x8192", 8192, 8192},
+                                     {"70B GateUp 57344x8192", 57344, 8192}, {"70B Down 8192x28672", 8192, 28672}};
+
+/** Upload the layout F form of a v1 encoding (transcoded, spec 8.9; validated again by the
+ *  upload); exits with a message on failure. */
+static tca_cuda_matrix *upload_as_f(const tca_tbe_view &v1) {
+    tca_tbe_f_matrix *fmat = NULL;
+    tca_cuda_matrix *dmf = NULL;
+    tca_status st = tca_tbe_f_from_v1(&v1, NULL, &fmat);
+    if (st == TCA_OK) st = tca_cuda_matrix_upload_f(&fmat->view, &dmf);
+    tca_tbe_f_matrix_free(fmat);
+    if (st != TCA_OK) {
+        fprintf(stderr, "layout F: %s\n", tca_status_name(st));
+        exit(2);
+    }
+    return dmf;
 }
 
 #endif

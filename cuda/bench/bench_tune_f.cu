@@ -85,19 +85,12 @@ int main(int argc, char **argv) {
     CKB(cublasLtCreate(&lt.lt));
     lt.ws_bytes = 64u << 20;
     CK(cudaMalloc(&lt.ws, lt.ws_bytes));
-    const struct {
-        const char *name;
-        uint64_t m, k;
-    } shapes[] = {{"8B QKV 6144x4096", 6144, 4096},       {"8B O 4096x4096", 4096, 4096},
-                  {"8B GateUp 28672x4096", 28672, 4096},  {"8B Down 4096x14336", 4096, 14336},
-                  {"70B QKV 10240x8192", 10240, 8192},    {"70B O 8192x8192", 8192, 8192},
-                  {"70B GateUp 57344x8192", 57344, 8192}, {"70B Down 8192x28672", 8192, 28672}};
     const uint32_t s_cand[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32};
     /* geomean accumulators: [config][n] of log(speedup), auto and best */
     std::vector<std::vector<double>> la(cfgs.size(), std::vector<double>(ns.size())), lb = la;
     std::vector<std::vector<double>> mina(cfgs.size(), std::vector<double>(ns.size(), 1e30));
     int nshapes = 0;
-    for (const auto &sh : shapes) {
+    for (const Shape &sh : kLlamaShapes) {
         if (*filter && !strstr(sh.name, filter)) continue;
         ++nshapes;
         const uint64_t m = sh.m, k = sh.k;
@@ -105,15 +98,7 @@ int main(int argc, char **argv) {
         gaussian_parallel(w, 0.02, 0x5EED0000ull + m + k);
         Encoded enc;
         encode_parallel(w, m, k, enc);
-        tca_tbe_f_matrix *fmat = NULL;
-        tca_cuda_matrix *dmf = NULL;
-        tca_status st = tca_tbe_f_from_v1(&enc.view, NULL, &fmat);
-        if (st == TCA_OK) st = tca_cuda_matrix_upload_f(&fmat->view, &dmf);
-        if (st != TCA_OK) {
-            fprintf(stderr, "layout F: %s\n", tca_status_name(st));
-            return 2;
-        }
-        tca_tbe_f_matrix_free(fmat);
+        tca_cuda_matrix *dmf = upload_as_f(enc.view);
         const double cbytes = (double)tca_cuda_matrix_bytes(dmf);
         uint16_t *dw, *dx, *dy, *scratch;
         CK(cudaMalloc(&dw, m * k * 2));

@@ -29,11 +29,6 @@ static int g_reps = 30;
 
 /* ---------------------------------------------------------------- main */
 
-struct Shape {
-    const char *name;
-    uint64_t m, k;
-};
-
 int main(int argc, char **argv) {
     int ndev = 0;
     if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev == 0) {
@@ -67,16 +62,12 @@ int main(int argc, char **argv) {
     lt.ws_bytes = 64u << 20;
     CK(cudaMalloc(&lt.ws, lt.ws_bytes));
 
-    const Shape shapes[] = {{"8B QKV 6144x4096", 6144, 4096},       {"8B O 4096x4096", 4096, 4096},
-                            {"8B GateUp 28672x4096", 28672, 4096},  {"8B Down 4096x14336", 4096, 14336},
-                            {"70B QKV 10240x8192", 10240, 8192},    {"70B O 8192x8192", 8192, 8192},
-                            {"70B GateUp 57344x8192", 57344, 8192}, {"70B Down 8192x28672", 8192, 28672}};
     const uint64_t ns[] = {1, 2, 4, 8, 16, 32, 64, 128};
     const int nn = sizeof ns / sizeof ns[0];
     const uint32_t s_cand[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64};
     std::vector<std::vector<double>> sp_auto(nn), sp_best(nn), spf_auto(nn), spf_best(nn);
 
-    for (const Shape &sh : shapes) {
+    for (const Shape &sh : kLlamaShapes) {
         if (*filter && !strstr(sh.name, filter)) continue;
         const uint64_t m = sh.m, k = sh.k;
         std::vector<uint16_t> w(m * k);
@@ -90,15 +81,7 @@ int main(int argc, char **argv) {
             return 2;
         }
         /* Layout F: the same matrix transcoded (spec 8.9; validated again by the upload). */
-        tca_tbe_f_matrix *fmat = NULL;
-        tca_cuda_matrix *dmf = NULL;
-        st = tca_tbe_f_from_v1(&enc.view, NULL, &fmat);
-        if (st == TCA_OK) st = tca_cuda_matrix_upload_f(&fmat->view, &dmf);
-        if (st != TCA_OK) {
-            fprintf(stderr, "layout F: %s\n", tca_status_name(st));
-            return 2;
-        }
-        tca_tbe_f_matrix_free(fmat);
+        tca_cuda_matrix *dmf = upload_as_f(enc.view);
         const double cbytes_f = (double)tca_cuda_matrix_bytes(dmf);
         const double cbytes_w = (double)tca_cuda_matrix_bytes(dm), dbytes = 2.0 * m * k;
         uint16_t *dw, *dx, *dy;

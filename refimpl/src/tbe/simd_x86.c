@@ -9,8 +9,10 @@
  * so up to 8 SignMantissa bytes / 8 Full elements of scratch land after the data written so far
  * (the encoder's arrays have room; later data or the padding of spec 6.4 overwrites them), and
  * the decoder reads up to 16 bytes from its current position in each stream (the caller
- * guarantees that they are readable). Elsewhere (other CPUs, other compilers) the getters return
- * NULL and the portable paths run. */
+ * guarantees that they are readable). Also here: the exponent histogram of the window selection
+ * (spec 4.5; SSSE3 and AVX2) and validation's median-tile popcounts (POPCNT). Elsewhere (other
+ * CPUs, other compilers) the getters return NULL and the portable paths run; the level set by
+ * tca__tbe_simd_allow lets the tests run every path on one machine. */
 #include "tbe/tbe_internal.h"
 
 static int simd_allowed = 2;

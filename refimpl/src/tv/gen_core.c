@@ -74,75 +74,43 @@ void tca__tv_gen_free(tca__tv_gen *g)
     g->n = g->cap = 0;
 }
 
-tca_status tca__tv_encode_stream(const uint16_t *w, uint64_t rows, uint64_t cols, int window_start, uint8_t **stream,
-                                 size_t *size)
+tca_status tca__tv_encode_stream_layout(int layout_f, const uint16_t *w, uint64_t rows, uint64_t cols, int window_start,
+                                        uint8_t **stream, size_t *size)
 {
+    /* vectors 5.1, 6.2: the window of spec 4.5 (or the forced one) and the content checksum flag,
+     * the same for both layouts; the layout F stream (spec 8) is unique for a matrix and a window
+     * (spec 8.5). Only the encoder, sizes and writer differ between the layouts. */
     tca_tbe_encode_options o;
     tca_tbe_encode_options_default(&o);
     o.window_start = window_start;
     o.content_checksum = 1;
     tca_tbe_matrix *m = NULL;
-    tca_status st = tca_tbe_encode(w, rows, cols, &o, NULL, &m);
-    if (st) return st;
-    tca_tbe_sizes sz;
-    st = tca_tbe_sizes_of(&m->view.hdr, &sz);
-    if (st == TCA_OK) {
-        uint8_t *buf = malloc(sz.stream_total);
-        if (!buf) {
-            st = TCA_ERROR_ALLOC;
-        } else {
-            size_t n = 0;
-            st = tca_tbe_stream_write(&m->view, buf, sz.stream_total, &n);
-            if (st == TCA_OK) {
-                *stream = buf;
-                *size = n;
-            } else {
-                free(buf);
-            }
-        }
+    tca_tbe_f_matrix *mf = NULL;
+    tca_status st = layout_f ? tca_tbe_f_encode(w, rows, cols, &o, NULL, &mf) : tca_tbe_encode(w, rows, cols, &o, NULL, &m);
+    size_t total = 0;
+    if (!st && layout_f) {
+        tca_tbe_f_sizes sz;
+        st = tca_tbe_f_sizes_of(&mf->view.hdr, &sz);
+        total = sz.stream_total;
+    } else if (!st) {
+        tca_tbe_sizes sz;
+        st = tca_tbe_sizes_of(&m->view.hdr, &sz);
+        total = sz.stream_total;
     }
+    uint8_t *buf = st ? NULL : malloc(total);
+    if (!st && !buf) st = TCA_ERROR_ALLOC;
+    size_t n = 0;
+    if (!st)
+        st = layout_f ? tca_tbe_f_stream_write(&mf->view, buf, total, &n) : tca_tbe_stream_write(&m->view, buf, total, &n);
+    if (st == TCA_OK) {
+        *stream = buf;
+        *size = n;
+    } else {
+        free(buf);
+    }
+    tca_tbe_f_matrix_free(mf);
     tca_tbe_matrix_free(m);
     return st;
-}
-
-tca_status tca__tv_encode_stream_f(const uint16_t *w, uint64_t rows, uint64_t cols, int window_start, uint8_t **stream,
-                                   size_t *size)
-{
-    /* vectors 5.1, 6.2: the same window (spec 4.5) and checksum flag as the v1 stream, layout F
-     * (spec 8); the stream is unique for a matrix and a window (spec 8.5) */
-    tca_tbe_encode_options o;
-    tca_tbe_encode_options_default(&o);
-    o.window_start = window_start;
-    o.content_checksum = 1;
-    tca_tbe_f_matrix *m = NULL;
-    tca_status st = tca_tbe_f_encode(w, rows, cols, &o, NULL, &m);
-    if (st) return st;
-    tca_tbe_f_sizes sz;
-    st = tca_tbe_f_sizes_of(&m->view.hdr, &sz);
-    if (st == TCA_OK) {
-        uint8_t *buf = malloc(sz.stream_total);
-        if (!buf) {
-            st = TCA_ERROR_ALLOC;
-        } else {
-            size_t n = 0;
-            st = tca_tbe_f_stream_write(&m->view, buf, sz.stream_total, &n);
-            if (st == TCA_OK) {
-                *stream = buf;
-                *size = n;
-            } else {
-                free(buf);
-            }
-        }
-    }
-    tca_tbe_f_matrix_free(m);
-    return st;
-}
-
-tca_status tca__tv_encode_stream_layout(int layout_f, const uint16_t *w, uint64_t rows, uint64_t cols, int window_start,
-                                        uint8_t **stream, size_t *size)
-{
-    return layout_f ? tca__tv_encode_stream_f(w, rows, cols, window_start, stream, size)
-                    : tca__tv_encode_stream(w, rows, cols, window_start, stream, size);
 }
 
 int tca__tv_file_layout_f(const tca_tv_file *f, int *layout_f)

@@ -24,23 +24,12 @@
 #include "tv/tv_gen.h"
 
 #define FORMAT_F_SEED 0x5443412d464d5446ull /* "TCA-FMTF" */
-#define INLINE_MAX 4096u
 #define STRIP 1408u /* spec 8.2 */
 
+/* The notes of v1/format/valid.tv hold for the same flags here, but for these texts (flags whose
+ * layout F meaning differs) and the flags only layout F has, which follow them (vectors 5.5). */
 static const char *const valid_f_notes[][2] = {
-    {"Zeros", "every element +0 or -0: all fallback, exponent 0 never in a window"},
-    {"SignedZero", "-0 (0x8000) must decode to -0, +0 to +0"},
-    {"NaNPayload", "NaNs with distinct payloads and signs must decode bit for bit (no canonicalisation)"},
-    {"Inf", "+Inf and -Inf elements"},
-    {"Subnormal", "exponent-0 nonzero values (always fallback)"},
-    {"WindowLow", "window at exponents 1..7: base 0, the lowest legal base (spec 3.6, defect D1)"},
-    {"D1Trigger", "exponents 0..7 all present: the original selector picked w0 = 0 and wrapped the base"},
-    {"WindowHigh", "window at exponents 249..255: base 248, exponent 255 (Inf/NaN) coded in the window"},
     {"AllFallback", "no element in the window: every strip has 1024 exceptions (32 per lane)"},
-    {"ForcedWindow", "encoder window forced away from the data (any w0 in 1..249 is a valid encoding)"},
-    {"OneExponent", "every element has the same exponent"},
-    {"Weights", "realistic weights: N(0, 0.02^2) rounded to BF16 with 1/64 exact zeros"},
-    {"RandomBits", "uniform random 16-bit patterns"},
     {"Ragged", "rows or cols not a multiple of 64: padding elements, partial and empty strips (spec 5.1, 8.2)"},
     {"MultiTile", "several global tiles: Exception_Offsets across tiles (spec 8.6)"},
     {"MaximaFromOtherTile", "Max_Exceptions from one strip, the other strips smaller"},
@@ -73,26 +62,11 @@ static const char *const invalid_f_notes[][2] = {
     {"NonCanonical", "an exception byte inside the window (F21)"},
 };
 
-static void put_notes(tca_tv_writer *w, const char *const notes[][2], size_t n)
-{
-    char key[80];
-    for (size_t i = 0; i < n; i++) {
-        snprintf(key, sizeof key, "notes.%s", notes[i][0]);
-        tca_tv_put(w, key, notes[i][1]);
-    }
-}
-
 /* spec 8.2: lane l and lane element index e = 8 i + n of strip element (r, c) */
 static unsigned lane_of(unsigned r, unsigned c) { return 4u * (r % 8u) + (c % 8u) / 2u; }
 static unsigned elem_of(unsigned r, unsigned c)
 {
     return 8u * (c / 16u) + 2u * ((r / 8u) + 2u * ((c % 16u) / 8u)) + c % 2u;
-}
-
-static uint16_t with_exp(tca_prng *r, unsigned e)
-{
-    uint64_t d = tca_prng_u64(r);
-    return (uint16_t)(((d & 1u) << 15) | (e << 7) | ((d >> 1) & 0x7Fu));
 }
 
 /* ------------------------------------------------------------- layout F specific matrices */
@@ -107,7 +81,7 @@ static void fill_lane_skew(tca_prng *r, uint16_t *w, uint64_t m, uint64_t k)
         for (unsigned col = 0; col < 64; col++) {
             unsigned s = row / 16, l = lane_of(row % 16, col), e = elem_of(row % 16, col);
             int fb = s == 0 ? e < l : s == 1 ? e >= l : e < (l * 7u) % 33u;
-            uint16_t v = fb ? with_exp(r, (e & 1) ? 200 : 0) : with_exp(r, 120 + (e % 7));
+            uint16_t v = fb ? tca__tv_with_exp(r, (e & 1) ? 200 : 0) : tca__tv_with_exp(r, 120 + (e % 7));
             w[row * k + col] = v;
         }
 }
@@ -120,7 +94,7 @@ static void fill_spare_bits(tca_prng *r, uint16_t *w, uint64_t m, uint64_t k)
     for (unsigned row = 0; row < 64; row++)
         for (unsigned col = 0; col < 64; col++) {
             unsigned idx = row * 64 + col, l = lane_of(row % 16, col), e = elem_of(row % 16, col);
-            w[row * k + col] = idx % 9 == 4 ? with_exp(r, 30) : with_exp(r, 100 + (l + e + row / 16) % 7);
+            w[row * k + col] = idx % 9 == 4 ? tca__tv_with_exp(r, 30) : tca__tv_with_exp(r, 100 + (l + e + row / 16) % 7);
         }
 }
 
@@ -136,111 +110,31 @@ static void fill_exception_counts(tca_prng *r, uint16_t *w, uint64_t m, uint64_t
             for (unsigned rr = 0; rr < 16; rr++)
                 for (unsigned cc = 0; cc < 64; cc++) {
                     unsigned s = 4 * g + med, rank = 32 * lane_of(rr, cc) + elem_of(rr, cc);
-                    uint16_t v = rank < cnt[s] ? with_exp(r, out_exp[rank % 4]) : with_exp(r, 127);
+                    uint16_t v = rank < cnt[s] ? tca__tv_with_exp(r, out_exp[rank % 4]) : tca__tv_with_exp(r, 127);
                     w[(16 * med + rr) * k + 64 * g + cc] = v;
                 }
 }
 
-typedef struct fcase {
-    uint64_t id;
-    const char *flags;
-    uint64_t rows, cols;
-    void (*fill)(tca_prng *r, uint16_t *w, uint64_t rows, uint64_t cols);
-} fcase;
-
-static const fcase f_cases[] = {
-    {101, "LaneSkew RarePath", 64, 64, fill_lane_skew},
-    {102, "SpareBits", 64, 64, fill_spare_bits},
-    {103, "ExceptionCounts RarePath MultiTile MaximaFromOtherTile", 64, 128, fill_exception_counts},
+/* records 101.. (vectors 5.5): matrices drawn from derive(FORMAT_F_SEED, id) */
+static const tca__tv_vcase f_cases[] = {
+    {"LaneSkew RarePath", 64, 64, 0, fill_lane_skew},
+    {"SpareBits", 64, 64, 0, fill_spare_bits},
+    {"ExceptionCounts RarePath MultiTile MaximaFromOtherTile", 64, 128, 0, fill_exception_counts},
 };
-
-static tca_status put_valid(tca_tv_writer *w, uint64_t id, const char *flags, const uint16_t *m, uint64_t rows,
-                            uint64_t cols, int window_start)
-{
-    uint64_t elems = rows * cols;
-    uint8_t *s = NULL, *v1 = NULL, *tr = NULL;
-    size_t sn = 0, v1n = 0, trn = 0;
-    uint16_t *back = malloc(elems * 2);
-    tca_status st = back ? TCA_OK : TCA_ERROR_ALLOC;
-    if (!st) st = tca__tv_encode_stream_f(m, rows, cols, window_start, &s, &sn);
-    /* self-checks: the reference decoder gives the matrix back, and the transcoder maps the v1
-     * stream of the same matrix and window to exactly these bytes (spec 8.9) */
-    if (!st) st = tca_tbe_any_decode_stream(s, sn, back, elems);
-    if (!st && memcmp(m, back, elems * 2)) st = TCA_ERROR_INTERNAL;
-    if (!st) st = tca__tv_encode_stream(m, rows, cols, window_start, &v1, &v1n);
-    if (!st) st = tca_tbe_transcode_stream(v1, v1n, TCA_LAYOUT_F, NULL, &tr, &trn);
-    if (!st && (trn != sn || memcmp(tr, s, sn))) st = TCA_ERROR_INTERNAL;
-    if (!st) {
-        tca_tv_put_u64(w, "id", id);
-        tca_tv_put(w, "flags", flags);
-        tca_tv_put(w, "result", "valid");
-        tca_tv_put_u64(w, "rows", rows);
-        tca_tv_put_u64(w, "cols", cols);
-        tca_tv_put_bytes(w, "stream", s, sn);
-        if (elems <= INLINE_MAX) {
-            tca_tv_put_hex16(w, "decoded", m, elems);
-        } else {
-            uint8_t d[32];
-            tca_tv_digest16(m, elems, d);
-            tca_tv_put_sha256(w, "decoded", d);
-        }
-        tca_tv_put_end(w);
-    } else {
-        fprintf(stderr, "tca gen: layout F valid case %llu: %s\n", (unsigned long long)id, tca_status_name(st));
-    }
-    free(back);
-    free(s);
-    free(v1);
-    tca_free(NULL, tr);
-    return st;
-}
 
 static tca_status gen_valid_f(tca__tv_gen *g)
 {
-    size_t nv = tca__tv_format_valid_count(), nf = sizeof f_cases / sizeof f_cases[0];
-    tca_tv_manifest_row row;
-    tca__tv_row(&row, "v1/format/f/valid.tv", "format", "-", "quick", FORMAT_F_SEED, nv + nf,
-                "valid layout F streams with their decoded BF16");
-    tca_tv_writer w;
-    tca_tv_writer_init(&w, NULL);
-    tca__tv_gen_begin_layout(&w, &row, TCA_TV_FILES_1_1, 1);
-    put_notes(&w, valid_f_notes, sizeof valid_f_notes / sizeof valid_f_notes[0]);
-    tca_tv_put_end(&w);
-    tca_status st = TCA_OK;
-    for (size_t i = 0; i < nv && !st; i++) {
-        uint16_t *m = NULL;
-        uint64_t rows, cols;
-        int ws;
-        const char *flags;
-        char fl[200];
-        st = tca__tv_format_valid_case(i, &m, &rows, &cols, &ws, &flags);
-        snprintf(fl, sizeof fl, "%s SameMatrixAsV1", flags);
-        if (!st) st = put_valid(&w, i + 1, fl, m, rows, cols, ws);
-        free(m);
-    }
-    for (size_t i = 0; i < nf && !st; i++) {
-        const fcase *c = &f_cases[i];
-        uint16_t *m = malloc(c->rows * c->cols * 2);
-        tca_prng r;
-        tca_prng_seed(&r, tca_prng_derive(FORMAT_F_SEED, c->id));
-        st = m ? TCA_OK : TCA_ERROR_ALLOC;
-        if (!st) {
-            c->fill(&r, m, c->rows, c->cols);
-            st = put_valid(&w, c->id, c->flags, m, c->rows, c->cols, 0);
-        }
-        free(m);
-    }
-    if (!st) st = tca__tv_gen_add(g, &row, &w);
-    tca_tv_writer_free(&w);
-    return st;
+    /* records 1..27: the matrices of v1/format/valid.tv with the same ids; 101..: layout F only */
+    const tca__tv_vgroup groups[] = {
+        tca__tv_format_v1_valid(" SameMatrixAsV1"),
+        {f_cases, sizeof f_cases / sizeof f_cases[0], FORMAT_F_SEED, 101, NULL},
+    };
+    return tca__tv_gen_valid_file(g, 1, "v1/format/f/valid.tv", FORMAT_F_SEED,
+                                  "valid layout F streams with their decoded BF16", valid_f_notes,
+                                  sizeof valid_f_notes / sizeof valid_f_notes[0], groups, 2);
 }
 
 /* ------------------------------------------------------------------------ invalid streams */
-
-typedef struct stream {
-    uint8_t *p;
-    size_t n;
-} stream;
 
 /* Section offsets of a well-formed layout F stream (spec 8.7). */
 typedef struct flayout {
@@ -249,7 +143,7 @@ typedef struct flayout {
     unsigned base;
 } flayout;
 
-static int layout_of(const stream *s, flayout *l)
+static int layout_of(const tca__tv_stream *s, flayout *l)
 {
     tca_tbe_f_view v;
     if (tca_tbe_f_stream_parse(s->p, s->n, &v)) return 0;
@@ -261,82 +155,6 @@ static int layout_of(const stream *s, flayout *l)
     l->cc = l->xo + 8 * (size_t)(l->n_strips + 1);
     l->base = v.hdr.base;
     return 1;
-}
-
-static void fix_header_crc(stream *s) { tca__st32(s->p + 60, tca_crc32c(s->p, 60)); }
-/* spec 8.7: CRC-32C of the three sections, stored after them (the generator sets the flag) */
-static void fix_content_crc(stream *s)
-{
-    if (s->n >= 68) tca__st32(s->p + s->n - 4, tca_crc32c(s->p + 64, s->n - 68));
-}
-
-static stream copy_of(const stream *b, size_t extra)
-{
-    stream s = {malloc(b->n + extra + 64), b->n};
-    if (s.p) memcpy(s.p, b->p, b->n);
-    return s;
-}
-
-typedef struct icase {
-    const char *flags, *rule;
-    tca_status error;
-    stream s;
-} icase;
-
-#define ICASES_MAX 64
-typedef struct ilist {
-    icase c[ICASES_MAX];
-    size_t n;
-} ilist;
-
-static void add(ilist *l, const char *flags, const char *rule, tca_status error, stream s)
-{
-    if (l->n < ICASES_MAX && s.p) {
-        l->c[l->n].flags = flags;
-        l->c[l->n].rule = rule;
-        l->c[l->n].error = error;
-        l->c[l->n].s = s;
-        l->n++;
-    } else {
-        free(s.p);
-    }
-}
-
-static stream hdr_byte(const stream *b, size_t off, uint8_t v)
-{
-    stream s = copy_of(b, 0);
-    if (s.p) {
-        s.p[off] = v;
-        fix_header_crc(&s);
-    }
-    return s;
-}
-static stream hdr_u64(const stream *b, size_t off, uint64_t v)
-{
-    stream s = copy_of(b, 0);
-    if (s.p) {
-        tca__st64(s.p + off, v);
-        fix_header_crc(&s);
-    }
-    return s;
-}
-static stream hdr_u32(const stream *b, size_t off, uint32_t v)
-{
-    stream s = copy_of(b, 0);
-    if (s.p) {
-        tca__st32(s.p + off, v);
-        fix_header_crc(&s);
-    }
-    return s;
-}
-static stream sec_u64(const stream *b, size_t off, uint64_t v)
-{
-    stream s = copy_of(b, 0);
-    if (s.p) {
-        tca__st64(s.p + off, v);
-        fix_content_crc(&s);
-    }
-    return s;
 }
 
 /* Code of lane l's element e in a strip record (spec 8.3). */
@@ -371,12 +189,12 @@ static unsigned strip_count(const uint8_t *rec)
     return n;
 }
 
-/* Insert `extra` zero bytes into the Exceptions section at stream offset `at`, move the offsets
+/* Insert `extra` zero bytes into the Exceptions section at tca__tv_stream offset `at`, move the offsets
  * of the strips after strip s (entries s + 1 .. 4G) and, when grow_len, Exception_Length. */
-static stream insert_exc(const stream *b, const flayout *l, size_t at, size_t extra, uint64_t first_entry,
+static tca__tv_stream insert_exc(const tca__tv_stream *b, const flayout *l, size_t at, size_t extra, uint64_t first_entry,
                          int grow_len)
 {
-    stream s = copy_of(b, extra);
+    tca__tv_stream s = tca__tv_copy_of(b, extra);
     if (!s.p) return s;
     memmove(s.p + at + extra, s.p + at, s.n - at);
     memset(s.p + at, 0, extra);
@@ -384,86 +202,87 @@ static stream insert_exc(const stream *b, const flayout *l, size_t at, size_t ex
     size_t xo = l->xo + extra;
     for (uint64_t e = first_entry; e <= l->n_strips; e++) tca__st64(s.p + xo + 8 * e, tca__le64(s.p + xo + 8 * e) + extra);
     if (grow_len) tca__st64(s.p + 40, l->exc_len + extra);
-    fix_header_crc(&s);
-    fix_content_crc(&s);
+    tca__tv_fix_header_crc(&s);
+    tca__tv_fix_content_crc(&s);
     return s;
 }
 
-static tca_status build_invalid(ilist *L, const stream *sparse, const stream *dense, const stream *ragged,
-                                const stream *counts)
+/* base: the sparse, dense, ragged and counts streams of gen_invalid_f */
+static tca_status build_invalid(tca__tv_ilist *L, const tca__tv_stream *base)
 {
+    const tca__tv_stream *sparse = &base[0], *dense = &base[1], *ragged = &base[2], *counts = &base[3];
     flayout ls, ld, lr, lc;
     if (!layout_of(sparse, &ls) || !layout_of(dense, &ld) || !layout_of(ragged, &lr) || !layout_of(counts, &lc))
         return TCA_ERROR_INTERNAL;
-    stream s;
+    tca__tv_stream s;
 
     /* F1, F11, F12: sizes */
-    s = copy_of(dense, 0);
+    s = tca__tv_copy_of(dense, 0);
     s.n = 63;
-    add(L, "Truncated", "F1", TCA_ERROR_FORMAT_TRUNCATED, s);
-    s = copy_of(dense, 0);
+    tca__tv_add_invalid(L, "Truncated", "F1", TCA_ERROR_FORMAT_TRUNCATED, s);
+    s = tca__tv_copy_of(dense, 0);
     s.n = 0;
-    add(L, "Truncated", "F1", TCA_ERROR_FORMAT_TRUNCATED, s);
-    s = copy_of(dense, 0);
+    tca__tv_add_invalid(L, "Truncated", "F1", TCA_ERROR_FORMAT_TRUNCATED, s);
+    s = tca__tv_copy_of(dense, 0);
     s.n -= 1;
-    add(L, "Truncated", "F11", TCA_ERROR_FORMAT_TRUNCATED, s);
-    s = copy_of(dense, 0);
+    tca__tv_add_invalid(L, "Truncated", "F11", TCA_ERROR_FORMAT_TRUNCATED, s);
+    s = tca__tv_copy_of(dense, 0);
     s.n = ld.exc; /* cut at a section boundary: the Strips end */
-    add(L, "Truncated", "F11", TCA_ERROR_FORMAT_TRUNCATED, s);
-    s = copy_of(dense, 1);
+    tca__tv_add_invalid(L, "Truncated", "F11", TCA_ERROR_FORMAT_TRUNCATED, s);
+    s = tca__tv_copy_of(dense, 1);
     if (s.p) s.p[s.n++] = 0;
-    add(L, "Trailing", "F12", TCA_ERROR_FORMAT_TRAILING, s);
+    tca__tv_add_invalid(L, "Trailing", "F12", TCA_ERROR_FORMAT_TRAILING, s);
 
     /* F2-F6: the header frame */
-    s = copy_of(dense, 0);
+    s = tca__tv_copy_of(dense, 0);
     if (s.p) s.p[1] = 0x55;
-    add(L, "Magic", "F2", TCA_ERROR_FORMAT_MAGIC, s);
-    add(L, "Version", "F3", TCA_ERROR_FORMAT_VERSION, hdr_byte(dense, 4, 2));
-    add(L, "Version", "F3", TCA_ERROR_FORMAT_VERSION, hdr_byte(dense, 4, 0));
-    s = copy_of(dense, 0);
+    tca__tv_add_invalid(L, "Magic", "F2", TCA_ERROR_FORMAT_MAGIC, s);
+    tca__tv_add_invalid(L, "Version", "F3", TCA_ERROR_FORMAT_VERSION, tca__tv_hdr_byte(dense, 4, 2));
+    tca__tv_add_invalid(L, "Version", "F3", TCA_ERROR_FORMAT_VERSION, tca__tv_hdr_byte(dense, 4, 0));
+    s = tca__tv_copy_of(dense, 0);
     if (s.p) s.p[62] ^= 0x10;
-    add(L, "HeaderCRC", "F4", TCA_ERROR_FORMAT_HEADER_CHECKSUM, s);
-    s = copy_of(dense, 0);
+    tca__tv_add_invalid(L, "HeaderCRC", "F4", TCA_ERROR_FORMAT_HEADER_CHECKSUM, s);
+    s = tca__tv_copy_of(dense, 0);
     if (s.p) s.p[24] ^= 0x01; /* Base_Exponent changed, checksum not repaired */
-    add(L, "HeaderCRC", "F4", TCA_ERROR_FORMAT_HEADER_CHECKSUM, s);
-    add(L, "Layout", "F5", TCA_ERROR_FORMAT_LAYOUT, hdr_byte(dense, 6, 2));
-    add(L, "Layout", "F5", TCA_ERROR_FORMAT_LAYOUT, hdr_byte(dense, 6, 0xFF));
-    add(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, hdr_byte(dense, 7, 0x03));
-    add(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, hdr_byte(dense, 26, 0x01));
-    add(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, hdr_byte(dense, 32, 0x10)); /* v1's Max_Full */
-    add(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, hdr_byte(dense, 37, 0x01));
-    add(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, hdr_byte(dense, 48, 0x01)); /* v1's Full_Length */
-    add(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, hdr_byte(dense, 59, 0x80));
+    tca__tv_add_invalid(L, "HeaderCRC", "F4", TCA_ERROR_FORMAT_HEADER_CHECKSUM, s);
+    tca__tv_add_invalid(L, "Layout", "F5", TCA_ERROR_FORMAT_LAYOUT, tca__tv_hdr_byte(dense, 6, 2));
+    tca__tv_add_invalid(L, "Layout", "F5", TCA_ERROR_FORMAT_LAYOUT, tca__tv_hdr_byte(dense, 6, 0xFF));
+    tca__tv_add_invalid(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, tca__tv_hdr_byte(dense, 7, 0x03));
+    tca__tv_add_invalid(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, tca__tv_hdr_byte(dense, 26, 0x01));
+    tca__tv_add_invalid(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, tca__tv_hdr_byte(dense, 32, 0x10)); /* v1's Max_Full */
+    tca__tv_add_invalid(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, tca__tv_hdr_byte(dense, 37, 0x01));
+    tca__tv_add_invalid(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, tca__tv_hdr_byte(dense, 48, 0x01)); /* v1's Full_Length */
+    tca__tv_add_invalid(L, "ReservedBits", "F6", TCA_ERROR_FORMAT_RESERVED, tca__tv_hdr_byte(dense, 59, 0x80));
 
     /* F7, F8: shape and base */
-    add(L, "Shape", "F7", TCA_ERROR_FORMAT_SHAPE, hdr_u64(dense, 8, 0));
-    add(L, "Shape", "F7", TCA_ERROR_FORMAT_SHAPE, hdr_u64(dense, 16, (1ull << 32) + 1));
-    s = hdr_u64(dense, 8, 1ull << 32);
+    tca__tv_add_invalid(L, "Shape", "F7", TCA_ERROR_FORMAT_SHAPE, tca__tv_hdr_u64(dense, 8, 0));
+    tca__tv_add_invalid(L, "Shape", "F7", TCA_ERROR_FORMAT_SHAPE, tca__tv_hdr_u64(dense, 16, (1ull << 32) + 1));
+    s = tca__tv_hdr_u64(dense, 8, 1ull << 32);
     if (s.p) {
         tca__st64(s.p + 16, 1ull << 32);
-        fix_header_crc(&s);
+        tca__tv_fix_header_crc(&s);
     }
-    add(L, "Shape", "F7", TCA_ERROR_FORMAT_SHAPE, s);
-    add(L, "BaseOutOfRange", "F8", TCA_ERROR_FORMAT_BASE_RANGE, hdr_byte(dense, 24, 249));
-    add(L, "BaseOutOfRange", "F8", TCA_ERROR_FORMAT_BASE_RANGE, hdr_byte(dense, 24, 255));
+    tca__tv_add_invalid(L, "Shape", "F7", TCA_ERROR_FORMAT_SHAPE, s);
+    tca__tv_add_invalid(L, "BaseOutOfRange", "F8", TCA_ERROR_FORMAT_BASE_RANGE, tca__tv_hdr_byte(dense, 24, 249));
+    tca__tv_add_invalid(L, "BaseOutOfRange", "F8", TCA_ERROR_FORMAT_BASE_RANGE, tca__tv_hdr_byte(dense, 24, 255));
 
-    /* F9, F10: header bounds of the exception stream */
-    add(L, "ExceptionLength", "F9", TCA_ERROR_FORMAT_COUNTS, hdr_u64(dense, 40, ld.exc_len + 8));
-    add(L, "ExceptionLength", "F9", TCA_ERROR_FORMAT_COUNTS, hdr_u64(dense, 40, 1024 * ld.n_strips + 16));
-    add(L, "Maxima", "F10", TCA_ERROR_FORMAT_MAXIMA, hdr_u32(dense, 28, tca__le32(dense->p + 28) + 8));
-    add(L, "Maxima", "F10", TCA_ERROR_FORMAT_MAXIMA, hdr_u32(sparse, 28, 1040));
-    add(L, "Maxima", "F10", TCA_ERROR_FORMAT_MAXIMA, hdr_u32(dense, 28, (uint32_t)ld.exc_len + 16));
+    /* F9, F10: header bounds of the exception tca__tv_stream */
+    tca__tv_add_invalid(L, "ExceptionLength", "F9", TCA_ERROR_FORMAT_COUNTS, tca__tv_hdr_u64(dense, 40, ld.exc_len + 8));
+    tca__tv_add_invalid(L, "ExceptionLength", "F9", TCA_ERROR_FORMAT_COUNTS, tca__tv_hdr_u64(dense, 40, 1024 * ld.n_strips + 16));
+    tca__tv_add_invalid(L, "Maxima", "F10", TCA_ERROR_FORMAT_MAXIMA, tca__tv_hdr_u32(dense, 28, tca__le32(dense->p + 28) + 8));
+    tca__tv_add_invalid(L, "Maxima", "F10", TCA_ERROR_FORMAT_MAXIMA, tca__tv_hdr_u32(sparse, 28, 1040));
+    tca__tv_add_invalid(L, "Maxima", "F10", TCA_ERROR_FORMAT_MAXIMA, tca__tv_hdr_u32(dense, 28, (uint32_t)ld.exc_len + 16));
 
     /* F13, F14: the offsets table */
-    add(L, "ExceptionOffsets", "F13", TCA_ERROR_FORMAT_EXCEPTIONS, sec_u64(dense, ld.xo, 16));
-    add(L, "ExceptionOffsets", "F14", TCA_ERROR_FORMAT_EXCEPTIONS,
-        sec_u64(counts, lc.xo + 8 * 2, tca__le64(counts->p + lc.xo + 16) + 1));
-    add(L, "ExceptionOffsets", "F14", TCA_ERROR_FORMAT_EXCEPTIONS,
-        sec_u64(counts, lc.xo + 8 * 4, tca__le64(counts->p + lc.xo + 32) - 16));
+    tca__tv_add_invalid(L, "ExceptionOffsets", "F13", TCA_ERROR_FORMAT_EXCEPTIONS, tca__tv_sec_u64(dense, ld.xo, 16));
+    tca__tv_add_invalid(L, "ExceptionOffsets", "F14", TCA_ERROR_FORMAT_EXCEPTIONS,
+        tca__tv_sec_u64(counts, lc.xo + 8 * 2, tca__le64(counts->p + lc.xo + 16) + 1));
+    tca__tv_add_invalid(L, "ExceptionOffsets", "F14", TCA_ERROR_FORMAT_EXCEPTIONS,
+        tca__tv_sec_u64(counts, lc.xo + 8 * 4, tca__le64(counts->p + lc.xo + 32) - 16));
     /* entry 6 far beyond the section (a multiple of 16, but not a strip's worth of padding) */
-    add(L, "ExceptionOffsets", "F14", TCA_ERROR_FORMAT_EXCEPTIONS, sec_u64(counts, lc.xo + 8 * 6, 1ull << 40));
+    tca__tv_add_invalid(L, "ExceptionOffsets", "F14", TCA_ERROR_FORMAT_EXCEPTIONS, tca__tv_sec_u64(counts, lc.xo + 8 * 6, 1ull << 40));
     /* codes of strip 0 changed (in-window -> 0) so that its padded count grows by 16 */
-    s = copy_of(dense, 0);
+    s = tca__tv_copy_of(dense, 0);
     if (s.p) {
         uint8_t *rec = s.p + ld.strips;
         unsigned n0 = strip_count(rec), need = n0 % 16 ? 17 - n0 % 16 : 1, done = 0;
@@ -475,99 +294,99 @@ static tca_status build_invalid(ilist *L, const stream *sparse, const stream *de
                     done++;
                 }
             }
-        fix_content_crc(&s);
+        tca__tv_fix_content_crc(&s);
     }
-    add(L, "CodesDisagree", "F14", TCA_ERROR_FORMAT_EXCEPTIONS, s);
+    tca__tv_add_invalid(L, "CodesDisagree", "F14", TCA_ERROR_FORMAT_EXCEPTIONS, s);
     /* strip 1 of `counts` (1 exception) padded to 32 bytes instead of 16 */
     {
         uint64_t o2 = tca__le64(counts->p + lc.xo + 16);
-        add(L, "NonMinimalPadding", "F14", TCA_ERROR_FORMAT_PADDING, insert_exc(counts, &lc, lc.exc + o2, 16, 2, 1));
+        tca__tv_add_invalid(L, "NonMinimalPadding", "F14", TCA_ERROR_FORMAT_PADDING, insert_exc(counts, &lc, lc.exc + o2, 16, 2, 1));
     }
 
-    /* F15: Exception_Length 16 smaller, the stream 16 bytes shorter, the offsets unchanged: the
+    /* F15: Exception_Length 16 smaller, the tca__tv_stream 16 bytes shorter, the offsets unchanged: the
      * last strip's slice ends beyond the section */
     if (ld.exc_len >= 32 && tca__le32(dense->p + 28) <= ld.exc_len - 16) {
-        s = copy_of(dense, 0);
+        s = tca__tv_copy_of(dense, 0);
         if (s.p) {
             memmove(s.p + ld.exc + ld.exc_len - 16, s.p + ld.exc + ld.exc_len, s.n - (ld.exc + ld.exc_len));
             s.n -= 16;
             tca__st64(s.p + 40, ld.exc_len - 16);
-            fix_header_crc(&s);
-            fix_content_crc(&s);
+            tca__tv_fix_header_crc(&s);
+            tca__tv_fix_content_crc(&s);
         }
-        add(L, "CountsMismatch", "F15", TCA_ERROR_FORMAT_COUNTS, s);
+        tca__tv_add_invalid(L, "CountsMismatch", "F15", TCA_ERROR_FORMAT_COUNTS, s);
     }
     /* F18: 16 zero bytes appended to the Exceptions section and counted in Exception_Length, the
      * offsets unchanged */
-    add(L, "CountsMismatch", "F18", TCA_ERROR_FORMAT_COUNTS, insert_exc(dense, &ld, ld.exc + ld.exc_len, 16, ld.n_strips + 1, 1));
+    tca__tv_add_invalid(L, "CountsMismatch", "F18", TCA_ERROR_FORMAT_COUNTS, insert_exc(dense, &ld, ld.exc + ld.exc_len, 16, ld.n_strips + 1, 1));
 
     /* F16: a padding byte of strip 1 of `counts` (1 exception, 15 padding bytes) */
-    s = copy_of(counts, 0);
+    s = tca__tv_copy_of(counts, 0);
     if (s.p) {
         s.p[lc.exc + tca__le64(counts->p + lc.xo + 8) + 1] = 0x01;
-        fix_content_crc(&s);
+        tca__tv_fix_content_crc(&s);
     }
-    add(L, "Padding", "F16", TCA_ERROR_FORMAT_PADDING, s);
+    tca__tv_add_invalid(L, "Padding", "F16", TCA_ERROR_FORMAT_PADDING, s);
     /* ... and the last padding byte of a strip of the dense matrix */
     for (uint64_t st = 0; st < ld.n_strips; st++) {
         unsigned n = strip_count(dense->p + ld.strips + STRIP * st);
         uint64_t o1 = tca__le64(dense->p + ld.xo + 8 * (st + 1));
         if (n % 16 == 0) continue;
-        s = copy_of(dense, 0);
+        s = tca__tv_copy_of(dense, 0);
         if (s.p) {
             s.p[ld.exc + o1 - 1] = 0x80;
-            fix_content_crc(&s);
+            tca__tv_fix_content_crc(&s);
         }
-        add(L, "Padding", "F16", TCA_ERROR_FORMAT_PADDING, s);
+        tca__tv_add_invalid(L, "Padding", "F16", TCA_ERROR_FORMAT_PADDING, s);
         break;
     }
 
     /* F17: padding elements. The dense 64 x 64 matrix relabelled 63 x 64 and 64 x 1; the ragged
      * 40 x 50 matrix with the sign-mantissa byte of padding element (0, 50) set, and with the
      * exception byte of padding element (0, 63) set to 0x80 (outside the window). */
-    add(L, "PadElement", "F17", TCA_ERROR_FORMAT_PAD_ELEMENT, hdr_u64(dense, 8, 63));
-    add(L, "PadElement", "F17", TCA_ERROR_FORMAT_PAD_ELEMENT, hdr_u64(dense, 16, 1));
-    s = copy_of(ragged, 0);
+    tca__tv_add_invalid(L, "PadElement", "F17", TCA_ERROR_FORMAT_PAD_ELEMENT, tca__tv_hdr_u64(dense, 8, 63));
+    tca__tv_add_invalid(L, "PadElement", "F17", TCA_ERROR_FORMAT_PAD_ELEMENT, tca__tv_hdr_u64(dense, 16, 1));
+    s = tca__tv_copy_of(ragged, 0);
     if (s.p) {
         /* (0, 50): strip 0, slice i = 3, lane l = (50 % 8) / 2 = 1, n = 0 (spec 8.2, 8.4) */
         unsigned l = lane_of(0, 50), e = elem_of(0, 50), i = e / 8, n = e % 8;
         s.p[lr.strips + 384 + 512 * (i >> 1) + 16 * l + 8 * (i & 1) + n] = 0x01;
-        fix_content_crc(&s);
+        tca__tv_fix_content_crc(&s);
     }
-    add(L, "PadElement", "F17", TCA_ERROR_FORMAT_PAD_ELEMENT, s);
-    s = copy_of(ragged, 0);
+    tca__tv_add_invalid(L, "PadElement", "F17", TCA_ERROR_FORMAT_PAD_ELEMENT, s);
+    s = tca__tv_copy_of(ragged, 0);
     if (s.p) {
         /* (0, 63): a padding element, code 0; its exception byte is at start(l) + rank(l, e) */
         s.p[lr.exc + exc_index(ragged->p + lr.strips, 0, 63)] = 0x80;
-        fix_content_crc(&s);
+        tca__tv_fix_content_crc(&s);
     }
-    add(L, "PadElement", "F17", TCA_ERROR_FORMAT_PAD_ELEMENT, s);
+    tca__tv_add_invalid(L, "PadElement", "F17", TCA_ERROR_FORMAT_PAD_ELEMENT, s);
 
     /* F19: Max_Exceptions within the F10 bounds but not the maximum */
-    add(L, "Maxima", "F19", TCA_ERROR_FORMAT_MAXIMA, hdr_u32(counts, 28, 1008));
-    add(L, "Maxima", "F19", TCA_ERROR_FORMAT_MAXIMA, hdr_u32(dense, 28, tca__le32(dense->p + 28) - 16));
+    tca__tv_add_invalid(L, "Maxima", "F19", TCA_ERROR_FORMAT_MAXIMA, tca__tv_hdr_u32(counts, 28, 1008));
+    tca__tv_add_invalid(L, "Maxima", "F19", TCA_ERROR_FORMAT_MAXIMA, tca__tv_hdr_u32(dense, 28, tca__le32(dense->p + 28) - 16));
 
     /* F20: content checksum */
-    s = copy_of(dense, 0);
+    s = tca__tv_copy_of(dense, 0);
     if (s.p) s.p[s.n - 2] ^= 0x01;
-    add(L, "ContentCRC", "F20", TCA_ERROR_FORMAT_CONTENT_CHECKSUM, s);
-    s = copy_of(dense, 0);
+    tca__tv_add_invalid(L, "ContentCRC", "F20", TCA_ERROR_FORMAT_CONTENT_CHECKSUM, s);
+    s = tca__tv_copy_of(dense, 0);
     if (s.p) s.p[ld.strips + 384 + 5] ^= 0x80; /* a sign-mantissa byte: structure intact, value changed */
-    add(L, "ContentCRC", "F20", TCA_ERROR_FORMAT_CONTENT_CHECKSUM, s);
+    tca__tv_add_invalid(L, "ContentCRC", "F20", TCA_ERROR_FORMAT_CONTENT_CHECKSUM, s);
 
     /* F21: an exception byte inside the window [base + 1, base + 7] */
-    s = copy_of(dense, 0);
+    s = tca__tv_copy_of(dense, 0);
     if (s.p) {
         s.p[ld.exc] = (uint8_t)(ld.base + 1);
-        fix_content_crc(&s);
+        tca__tv_fix_content_crc(&s);
     }
-    add(L, "NonCanonical", "F21", TCA_ERROR_FORMAT_NONCANONICAL, s);
-    s = copy_of(sparse, 0);
+    tca__tv_add_invalid(L, "NonCanonical", "F21", TCA_ERROR_FORMAT_NONCANONICAL, s);
+    s = tca__tv_copy_of(sparse, 0);
     if (s.p) {
         s.p[ls.exc + ls.exc_len - 1 - 16] = (uint8_t)(ls.base + 7);
-        fix_content_crc(&s);
+        tca__tv_fix_content_crc(&s);
     }
-    add(L, "NonCanonical", "F21", TCA_ERROR_FORMAT_NONCANONICAL, s);
+    tca__tv_add_invalid(L, "NonCanonical", "F21", TCA_ERROR_FORMAT_NONCANONICAL, s);
     return TCA_OK;
 }
 
@@ -576,67 +395,30 @@ static tca_status gen_invalid_f(tca__tv_gen *g)
     /* Base streams: sparse 64 x 64 (one in-window element), dense 64 x 64 weights, ragged
      * 40 x 50 weights, and the ExceptionCounts matrix (valid record 103) */
     uint16_t *m = calloc(64 * 128, 2);
-    stream sparse = {0}, dense = {0}, ragged = {0}, counts = {0};
+    tca__tv_stream base[4] = {{0}}; /* sparse, dense, ragged, counts */
     tca_status st = m ? TCA_OK : TCA_ERROR_ALLOC;
     tca_prng r;
     tca_prng_seed(&r, tca_prng_derive(FORMAT_F_SEED, 1000));
     if (!st) {
         m[0] = 0x3F80;
-        st = tca__tv_encode_stream_f(m, 64, 64, 0, &sparse.p, &sparse.n);
+        st = tca__tv_encode_stream_layout(1, m, 64, 64, 0, &base[0].p, &base[0].n);
     }
     if (!st) {
         for (int i = 0; i < 64 * 64; i++) m[i] = tca_prng_unit(&r) < 1.0 / 64 ? 0 : tca_bf16_from_double_rne(0.02 * tca_prng_normal(&r));
-        st = tca__tv_encode_stream_f(m, 64, 64, 0, &dense.p, &dense.n);
+        st = tca__tv_encode_stream_layout(1, m, 64, 64, 0, &base[1].p, &base[1].n);
     }
-    if (!st) st = tca__tv_encode_stream_f(m, 40, 50, 0, &ragged.p, &ragged.n);
+    if (!st) st = tca__tv_encode_stream_layout(1, m, 40, 50, 0, &base[2].p, &base[2].n);
     if (!st) {
         tca_prng_seed(&r, tca_prng_derive(FORMAT_F_SEED, 103));
         fill_exception_counts(&r, m, 64, 128);
-        st = tca__tv_encode_stream_f(m, 64, 128, 0, &counts.p, &counts.n);
+        st = tca__tv_encode_stream_layout(1, m, 64, 128, 0, &base[3].p, &base[3].n);
     }
-    ilist *L = calloc(1, sizeof *L);
-    if (!st && !L) st = TCA_ERROR_ALLOC;
-    if (!st) st = build_invalid(L, &sparse, &dense, &ragged, &counts);
-
-    tca_tv_manifest_row row;
-    tca_tv_writer w;
-    tca_tv_writer_init(&w, NULL);
-    if (!st) {
-        tca__tv_row(&row, "v1/format/f/invalid.tv", "format-invalid", "-", "quick", 0, L->n,
-                    "malformed layout F streams and the rejection each must get");
-        tca__tv_gen_begin_layout(&w, &row, TCA_TV_FILES_1_1, 1);
-        put_notes(&w, invalid_f_notes, sizeof invalid_f_notes / sizeof invalid_f_notes[0]);
-        tca_tv_put_end(&w);
-    }
-    for (size_t i = 0; L && !st && i < L->n; i++) {
-        icase *c = &L->c[i];
-        /* self-check: the reference decoder reports exactly the status of the broken rule (the
-         * order of spec 8.8 is normative) */
-        static uint16_t out[64 * 128];
-        tca_status got = tca_tbe_any_decode_stream(c->s.p, c->s.n, out, sizeof out / 2);
-        if (got != c->error) {
-            fprintf(stderr, "tca gen: layout F invalid case %zu (%s, %s): reference says %s, expected %s\n", i + 1,
-                    c->flags, c->rule, tca_status_name(got), tca_status_name(c->error));
-            st = TCA_ERROR_INTERNAL;
-            break;
-        }
-        tca_tv_put_u64(&w, "id", i + 1);
-        tca_tv_put(&w, "flags", c->flags);
-        tca_tv_put(&w, "rule", c->rule);
-        tca_tv_put(&w, "result", "invalid");
-        tca_tv_put(&w, "error", tca_status_name(c->error));
-        tca_tv_put_bytes(&w, "stream", c->s.p, c->s.n);
-        tca_tv_put_end(&w);
-    }
-    if (!st) st = tca__tv_gen_add(g, &row, &w);
-    tca_tv_writer_free(&w);
-    for (size_t i = 0; L && i < L->n; i++) free(L->c[i].s.p);
-    free(L);
+    if (!st)
+        st = tca__tv_gen_invalid_file(g, 1, build_invalid, base, "v1/format/f/invalid.tv",
+                                      "malformed layout F streams and the rejection each must get", invalid_f_notes,
+                                      sizeof invalid_f_notes / sizeof invalid_f_notes[0]);
     free(m);
-    free(sparse.p);
-    free(dense.p);
-    free(ragged.p);
-    free(counts.p);
+    for (int k = 0; k < 4; k++) free(base[k].p);
     return st;
 }
 
@@ -644,53 +426,15 @@ static tca_status gen_invalid_f(tca__tv_gen *g)
 
 static tca_status gen_large_f(tca__tv_gen *g)
 {
-    size_t n = tca__tv_format_large_count();
-    const char *recipe;
-    uint64_t rows, cols, rs;
-    tca__tv_format_large_case(0, &recipe, &rows, &cols, &rs);
-    (void)recipe;
-    tca_tv_manifest_row row;
     /* the same records as v1/format/large.tv (file seed, record seeds, recipes, shapes) */
-    tca__tv_row(&row, "v1/format/f/large.tv", "format-recipe", "-", "full", tca_prng_derive(0x5443412d464d5431ull, 2000),
-                n, "large matrices drawn by recipe in layout F; stream and decoded values by SHA-256");
-    tca_tv_writer w;
-    tca_tv_writer_init(&w, NULL);
-    tca__tv_gen_begin_layout(&w, &row, TCA_TV_FILES_1_1, 1);
-    tca_tv_put(&w, "notes.Recipe",
-               "W is drawn by the recipe from the record seed (vectors 2.3) and encoded in layout F (spec 4.5, 8)");
-    tca_tv_put(&w, "notes.MultiTile", "several global tiles");
-    tca_tv_put(&w, "notes.Ragged", "rows or cols not a multiple of 64");
-    tca_tv_put_end(&w);
-    tca_status st = TCA_OK;
-    for (size_t i = 0; i < n && !st; i++) {
-        tca__tv_format_large_case(i, &recipe, &rows, &cols, &rs);
-        uint16_t *m = malloc(rows * cols * 2);
-        uint8_t *s = NULL;
-        size_t sn = 0;
-        if (!m) st = TCA_ERROR_ALLOC;
-        if (!st) st = tca_tv_fill_matrix(recipe, rs, m, rows, cols);
-        if (!st) st = tca__tv_encode_stream_f(m, rows, cols, 0, &s, &sn);
-        if (!st) {
-            uint8_t d[32];
-            tca_tv_put_u64(&w, "id", i + 1);
-            tca_tv_put(&w, "flags", (rows % 64 || cols % 64) ? "Recipe Ragged MultiTile" : "Recipe MultiTile");
-            tca_tv_put(&w, "result", "valid");
-            tca_tv_put_u64(&w, "rows", rows);
-            tca_tv_put_u64(&w, "cols", cols);
-            tca_tv_put(&w, "recipe", recipe);
-            tca_tv_put_x64(&w, "seed", rs);
-            tca_sha256(s, sn, d);
-            tca_tv_put_sha256(&w, "stream", d);
-            tca_tv_digest16(m, rows * cols, d);
-            tca_tv_put_sha256(&w, "decoded", d);
-            tca_tv_put_end(&w);
-        }
-        free(m);
-        free(s);
-    }
-    if (!st) st = tca__tv_gen_add(g, &row, &w);
-    tca_tv_writer_free(&w);
-    return st;
+    static const char *const notes[][2] = {
+        {"Recipe", "W is drawn by the recipe from the record seed (vectors 2.3) and encoded in layout F (spec 4.5, 8)"},
+        {"MultiTile", "several global tiles"},
+        {"Ragged", "rows or cols not a multiple of 64"},
+    };
+    return tca__tv_gen_large_file(g, 1, "v1/format/f/large.tv",
+                                  "large matrices drawn by recipe in layout F; stream and decoded values by SHA-256",
+                                  notes, sizeof notes / sizeof notes[0]);
 }
 
 tca_status tca__tv_gen_format_f(tca__tv_gen *g)

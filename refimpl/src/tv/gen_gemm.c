@@ -125,12 +125,12 @@ static tca_status one_case(tca_tv_writer *w, tca_tv_writer *wf, const tca_mma_pr
     tca_status st = (W && X && Y && YF) ? TCA_OK : TCA_ERROR_ALLOC;
     if (!st) st = tca_tv_fill_matrix(c->wrecipe, tca_prng_derive(seed, 1), W, c->m, c->k);
     if (!st) st = tca_tv_fill_matrix(c->xrecipe, tca_prng_derive(seed, 2), X, c->n, c->k);
-    if (!st) st = tca__tv_encode_stream(W, c->m, c->k, 0, &s, &sn);
+    if (!st) st = tca__tv_encode_stream_layout(0, W, c->m, c->k, 0, &s, &sn);
     tca_tbe_view v;
     if (!st) st = tca_tbe_stream_parse(s, sn, &v);
     if (!st) st = tca_gemm_ref(&v, X, c->n, p, c->s, Y, YF);
     /* the layout F stream of the same W: Y is a function of W, not of its layout (spec 8.9) */
-    if (!st) st = tca__tv_encode_stream_f(W, c->m, c->k, 0, &sf, &sfn);
+    if (!st) st = tca__tv_encode_stream_layout(1, W, c->m, c->k, 0, &sf, &sfn);
     if (!st) {
         put_record(w, c, id, seed, s, sn, Y, YF, nm);
         put_record(wf, c, id, seed, sf, sfn, Y, YF, nm);

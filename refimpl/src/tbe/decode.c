@@ -302,14 +302,7 @@ tca_status tca_tbe_decode(const tca_tbe_view *v, uint16_t *dst, uint64_t dst_ele
     crc_walk c;
     memset(&c, 0, sizeof c);
     decode_rows(v, 0, global_rows, dst, &c);
-    /* spec 6.9: the sections in stream order, B1 B2 B3 TOM TOG SignMantissa Full, joined */
-    uint32_t crc = c.plane[0];
-    crc = tca__crc32c_combine(crc, c.plane[1], sz.bitmap);
-    crc = tca__crc32c_combine(crc, c.plane[2], sz.bitmap);
-    crc = tca_crc32c_update(crc, v->tom, sz.tom);
-    crc = tca_crc32c_update(crc, v->tog, sz.tog);
-    crc = tca__crc32c_combine(crc, c.sm, sz.sign_mantissa);
-    crc = tca__crc32c_combine(crc, c.fl, sz.full);
+    const uint32_t crc = tca__tbe_content_checksum_join(v, &sz, c.plane, c.sm, c.fl); /* spec 6.9 */
     if (crc != v->hdr.content_checksum) {
         /* spec 7.1: no decoded matrix for a stream that fails V21: the output is cleared (dst
          * holds n elements, so 2n bytes fit a size_t) */

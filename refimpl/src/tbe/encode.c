@@ -313,16 +313,8 @@ tca_status tca_tbe_encode(const uint16_t *w, uint64_t rows, uint64_t cols, const
             tca_tbe_matrix_free(m);
             return TCA_ERROR_INTERNAL;
         }
-        /* spec 6.9: the sections in stream order, B1 B2 B3 TOM TOG SignMantissa Full, joined */
-        uint32_t crc = e.crc_plane[0];
-        crc = tca__crc32c_combine(crc, e.crc_plane[1], sz.bitmap);
-        crc = tca__crc32c_combine(crc, e.crc_plane[2], sz.bitmap);
-        crc = tca_crc32c_update(crc, v->tom, sz.tom);
-        crc = tca_crc32c_update(crc, v->tog, sz.tog);
-        crc = tca__crc32c_combine(crc, e.crc_sm, sz.sign_mantissa);
-        crc = tca__crc32c_combine(crc, e.crc_fl, sz.full);
         v->hdr.has_content_checksum = 1;
-        v->hdr.content_checksum = crc;
+        v->hdr.content_checksum = tca__tbe_content_checksum_join(v, &sz, e.crc_plane, e.crc_sm, e.crc_fl); /* spec 6.9 */
     }
     *out = m;
     return TCA_OK;

@@ -3,6 +3,7 @@
  * spec 6.8 and the optional Content_Checksum (spec 6.9). Parsing checks the header and the exact
  * stream size; tca_tbe_validate checks the sections. */
 #include <string.h>
+#include "common/crc32c_internal.h"
 #include "tbe/tbe_internal.h"
 #include "tca/checksum.h"
 
@@ -137,6 +138,20 @@ uint32_t tca__tbe_content_checksum(const tca_tbe_view *v, const tca_tbe_sizes *s
     crc = crc_part(crc, v->tog, sz->tog);
     crc = crc_part(crc, v->sign_mantissa, sz->sign_mantissa);
     return crc_part(crc, v->full, sz->full);
+}
+
+uint32_t tca__tbe_content_checksum_join(const tca_tbe_view *v, const tca_tbe_sizes *sz, const uint32_t plane[3],
+                                        uint32_t sign_mantissa, uint32_t full)
+{
+    /* spec 6.9: the sections in stream order, B1 B2 B3 TOM TOG SignMantissa Full, joined; TOM
+     * and TOG are small and checksummed here directly */
+    uint32_t crc = plane[0];
+    crc = tca__crc32c_combine(crc, plane[1], sz->bitmap);
+    crc = tca__crc32c_combine(crc, plane[2], sz->bitmap);
+    crc = crc_part(crc, v->tom, sz->tom);
+    crc = crc_part(crc, v->tog, sz->tog);
+    crc = tca__crc32c_combine(crc, sign_mantissa, sz->sign_mantissa);
+    return tca__crc32c_combine(crc, full, sz->full);
 }
 
 static void put(uint8_t **dst, const uint8_t *src, size_t n)

@@ -145,6 +145,10 @@ tca_status tca__tbe_validate_structure(const tca_tbe_view *v, tca_tbe_sizes *sz)
 tca_status tca__tbe_check_canonical(const tca_tbe_view *v);
 /** CRC-32C over the sections of a view in stream order (spec 6.9). */
 uint32_t tca__tbe_content_checksum(const tca_tbe_view *v, const tca_tbe_sizes *sz);
+/** The same from the CRC-32C of each bitmap plane, of SignMantissa and of Full computed
+ *  separately (the encoder and decoder checksum them tile batch by tile batch). */
+uint32_t tca__tbe_content_checksum_join(const tca_tbe_view *v, const tca_tbe_sizes *sz, const uint32_t plane[3],
+                                        uint32_t sign_mantissa, uint32_t full);
 
 /* ------------------------------------------------------------------------------- decoding */
 

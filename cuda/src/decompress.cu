@@ -95,18 +95,21 @@ static cudaError_t launch_decompress(const TcaDevArrays &a, uint16_t *dst, cudaS
     cudaError_t e =
         cudaFuncSetAttribute(decompress_kernel<STAGES>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
     if (e != cudaSuccess) return e;
-    /* Many short-lived CTAs (about 24 per SM over the grid, as for ZipGEMM), each warp with at
-     * least 2 K tiles so the pipeline has something to overlap. */
     const uint64_t ctas_m = (a.strips + kDecWarps - 1) / kDecWarps;
+    const uint32_t splits = tca_decompress_splits(ctas_m, a.ktiles);
+    dim3 grid((unsigned)ctas_m, splits);
+    decompress_kernel<STAGES><<<grid, kDecWarps * 32, smem, stream>>>(a, dst, splits);
+    return cudaGetLastError();
+}
+
+uint32_t tca_decompress_splits(uint64_t ctas_m, uint32_t ktiles) {
     const uint64_t want = (uint64_t)tca_cuda_sm_count() * 24;
     uint64_t splits = (want + ctas_m - 1) / ctas_m;
-    const uint64_t max_splits = a.ktiles >= 4 ? a.ktiles / 2 : 1;
+    const uint64_t max_splits = ktiles >= 4 ? ktiles / 2 : 1;
     if (splits > max_splits) splits = max_splits;
     if (splits < 1) splits = 1;
     if (splits > 65535) splits = 65535;
-    dim3 grid((unsigned)ctas_m, (unsigned)splits);
-    decompress_kernel<STAGES><<<grid, kDecWarps * 32, smem, stream>>>(a, dst, (uint32_t)splits);
-    return cudaGetLastError();
+    return (uint32_t)splits;
 }
 
 cudaError_t tca_launch_decompress(const TcaDevArrays &a, uint16_t *dst, cudaStream_t stream) {

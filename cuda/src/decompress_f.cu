@@ -103,16 +103,10 @@ static cudaError_t launch_decompress_f(const TcaDevArraysF &a, uint16_t *dst, cu
     cudaError_t e =
         cudaFuncSetAttribute(decompress_f_kernel<STAGES>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
     if (e != cudaSuccess) return e;
-    /* As for v1: about 24 CTAs per SM over the grid, each warp with at least 2 K tiles. */
     const uint64_t ctas_m = (a.strips_m + kDecFWarps - 1) / kDecFWarps;
-    const uint64_t want = (uint64_t)tca_cuda_sm_count() * 24;
-    uint64_t splits = (want + ctas_m - 1) / ctas_m;
-    const uint64_t max_splits = a.ktiles >= 4 ? a.ktiles / 2 : 1;
-    if (splits > max_splits) splits = max_splits;
-    if (splits < 1) splits = 1;
-    if (splits > 65535) splits = 65535;
-    dim3 grid((unsigned)ctas_m, (unsigned)splits);
-    decompress_f_kernel<STAGES><<<grid, kDecFWarps * 32, smem, stream>>>(a, dst, (uint32_t)splits);
+    const uint32_t splits = tca_decompress_splits(ctas_m, a.ktiles); /* the same rule as v1 */
+    dim3 grid((unsigned)ctas_m, splits);
+    decompress_f_kernel<STAGES><<<grid, kDecFWarps * 32, smem, stream>>>(a, dst, splits);
     return cudaGetLastError();
 }
 

@@ -77,6 +77,9 @@ int tca_cuda_sm_count(void);
 cudaError_t tca_launch_decompress_f(const TcaDevArraysF &a, uint16_t *dst, cudaStream_t stream);
 cudaError_t tca_launch_zipgemm_f(const TcaDevArraysF &a, const uint16_t *x, uint64_t n, uint32_t split_k,
                                  uint16_t *y, uint32_t *y_f32, float *workspace, cudaStream_t stream);
+/* K splits of the standalone decompressors (both layouts): many short-lived CTAs, about 24 per SM
+ * over the grid, each warp with at least 2 K tiles so its pipeline has something to overlap. */
+uint32_t tca_decompress_splits(uint64_t ctas_m, uint32_t ktiles);
 /* The automatic split-K factor of the layout F ZipGEMM for N columns of Y (zipgemm_f.cu). */
 uint32_t tca_zipgemm_f_auto_split(const TcaDevArraysF &a, uint64_t n);
 /* The deterministic split-K reduction (mma-semantics 6.3), shared by both layouts (zipgemm.cu). */

@@ -64,21 +64,7 @@ __global__ void __launch_bounds__(kDecWarps * 32) decompress_kernel(const TcaDev
             *reinterpret_cast<uint32_t *>(out + row * kOutStride + col) = regs[j];
         }
         __syncwarp();
-        const uint64_t col0 = (uint64_t)kt * 64;
-#pragma unroll
-        for (int i = 0; i < 4; ++i) {
-            const uint32_t c = lane + 32 * i, row = c >> 3, seg = c & 7;
-            const uint64_t m = (uint64_t)strip * 16 + row, k = col0 + seg * 8;
-            if (m >= a.rows || k >= a.cols) continue;
-            const uint16_t *srow = out + row * kOutStride + seg * 8;
-            uint16_t *drow = dst + m * a.cols + k;
-            if (vec_ok && k + 8 <= a.cols) {
-                *reinterpret_cast<uint4 *>(drow) = *reinterpret_cast<const uint4 *>(srow);
-            } else {
-                const uint64_t lim = a.cols - k < 8 ? a.cols - k : 8;
-                for (uint64_t e = 0; e < lim; ++e) drow[e] = srow[e];
-            }
-        }
+        store_strip_tile(out, kOutStride, dst, strip, kt, a.rows, a.cols, vec_ok, lane);
         __syncwarp(); /* stage, scratch and output tile are reused next iteration */
 #pragma unroll
         for (int i = 0; i < STAGES - 1; ++i) ring[i] = ring[i + 1];

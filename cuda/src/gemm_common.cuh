@@ -98,6 +98,35 @@ __device__ __forceinline__ void load_b_tile(const uint16_t *__restrict__ x, uint
     }
 }
 
+/** The four k16 slices of one decoded strip (regs[4 sl + r]: A register r of slice sl) times the
+ *  K tile's B fragments, in increasing slice order into acc (mma-semantics 6.2). PRE = 4: all
+ *  four slices' B fragments are already in bfr; PRE = 1: each slice's are loaded here into bfr[0]
+ *  (wide N, to bound registers). */
+template <int NT, int PRE>
+__device__ __forceinline__ void mma_strip(float (&acc)[NT][4], const uint32_t (&regs)[16], uint32_t (&bfr)[PRE][NT][2],
+                                          const uint16_t *__restrict__ x, uint64_t n_rows, uint64_t k_cols,
+                                          bool even_k, uint64_t my_n, uint32_t kt, uint32_t lane) {
+#pragma unroll
+    for (int sl = 0; sl < 4; ++sl) {
+        const uint32_t af[4] = {regs[4 * sl], regs[4 * sl + 1], regs[4 * sl + 2], regs[4 * sl + 3]};
+        if constexpr (PRE == 1) {
+            uint32_t one[1][NT][2];
+            if (sl == 0) load_b_tile<NT, 0, 1>(x, n_rows, k_cols, even_k, my_n, kt, lane, one);
+            if (sl == 1) load_b_tile<NT, 1, 1>(x, n_rows, k_cols, even_k, my_n, kt, lane, one);
+            if (sl == 2) load_b_tile<NT, 2, 1>(x, n_rows, k_cols, even_k, my_n, kt, lane, one);
+            if (sl == 3) load_b_tile<NT, 3, 1>(x, n_rows, k_cols, even_k, my_n, kt, lane, one);
+#pragma unroll
+            for (int nb = 0; nb < NT; ++nb) {
+                bfr[0][nb][0] = one[0][nb][0];
+                bfr[0][nb][1] = one[0][nb][1];
+            }
+        }
+#pragma unroll
+        for (int nb = 0; nb < NT; ++nb)
+            mma_bf16_16816(acc[nb], af, bfr[PRE == 4 ? sl : 0][nb][0], bfr[PRE == 4 ? sl : 0][nb][1]);
+    }
+}
+
 /** Epilogue of one warp's NS strips (strips strip0 .. strip0+NS-1, i.e. rows from 16*strip0):
  *  C fragment c0,c1 at (m = 16*strip + lane/4, n = 2*(lane%4) + {0,1}), c2,c3 at m+8. S = 1 rounds
  *  to BF16 here (and writes the f32 value if asked); S > 1 writes the f32 partial of split s to

@@ -261,6 +261,29 @@ __device__ __forceinline__ uint4 lds_v4(uint32_t a) { return *reinterpret_cast<c
 __device__ __forceinline__ void sts_v4(uint32_t a, uint32_t x, uint32_t y, uint32_t z, uint32_t w) {
     *reinterpret_cast<uint4 *>(tca_smem + a) = make_uint4(x, y, z, w);
 }
+/** Write a decoded 16 x 64 strip staged in shared memory (`out`, row stride `stride` elements)
+ *  to the row-major M x K destination at strip row `strip`, K tile kt: 16-byte row segments when
+ *  vec_ok (K a multiple of 8, dst 16-byte aligned) and the segment is inside the matrix, element
+ *  by element otherwise; padding rows and columns (spec 5.1) are not written. */
+__device__ __forceinline__ void store_strip_tile(const uint16_t *out, uint32_t stride, uint16_t *dst, uint32_t strip,
+                                                 uint32_t kt, uint64_t rows, uint64_t cols, bool vec_ok,
+                                                 uint32_t lane) {
+    const uint64_t col0 = (uint64_t)kt * 64;
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        const uint32_t c = lane + 32 * i, row = c >> 3, seg = c & 7;
+        const uint64_t m = (uint64_t)strip * 16 + row, k = col0 + seg * 8;
+        if (m >= rows || k >= cols) continue;
+        const uint16_t *srow = out + row * stride + seg * 8;
+        uint16_t *drow = dst + m * cols + k;
+        if (vec_ok && k + 8 <= cols) {
+            *reinterpret_cast<uint4 *>(drow) = *reinterpret_cast<const uint4 *>(srow);
+        } else {
+            const uint64_t lim = cols - k < 8 ? cols - k : 8;
+            for (uint64_t e = 0; e < lim; ++e) drow[e] = srow[e];
+        }
+    }
+}
 __device__ __forceinline__ void sts_u32(uint32_t a, uint32_t x) { *reinterpret_cast<uint32_t *>(tca_smem + a) = x; }
 __device__ __forceinline__ uint32_t prmt(uint32_t a, uint32_t b, uint32_t sel) {
     uint32_t d;

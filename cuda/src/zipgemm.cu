@@ -88,25 +88,7 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays
             uint32_t regs[16];
             if (h == 0) decode_pair_strip<0>(pp, lane, lc, lut, scratch, regs);
             else decode_pair_strip<1>(pp, lane, lc, lut, scratch, regs);
-#pragma unroll
-            for (int sl = 0; sl < 4; ++sl) {
-                const uint32_t af[4] = {regs[4 * sl], regs[4 * sl + 1], regs[4 * sl + 2], regs[4 * sl + 3]};
-                if (PRE == 1) {
-                    uint32_t one[1][NT][2];
-                    if (sl == 0) load_b_tile<NT, 0, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
-                    if (sl == 1) load_b_tile<NT, 1, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
-                    if (sl == 2) load_b_tile<NT, 2, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
-                    if (sl == 3) load_b_tile<NT, 3, 1>(x, n_rows, a.cols, even_k, my_n, kt, lane, one);
-#pragma unroll
-                    for (int nb = 0; nb < NT; ++nb) {
-                        bfr[0][nb][0] = one[0][nb][0];
-                        bfr[0][nb][1] = one[0][nb][1];
-                    }
-                }
-#pragma unroll
-                for (int nb = 0; nb < NT; ++nb)
-                    mma_bf16_16816(acc[h][nb], af, bfr[PRE == 4 ? sl : 0][nb][0], bfr[PRE == 4 ? sl : 0][nb][1]);
-            }
+            mma_strip<NT, PRE>(acc[h], regs, bfr, x, n_rows, a.cols, even_k, my_n, kt, lane);
         }
 #pragma unroll
         for (int i = 0; i < STAGES - 1; ++i) ring[i] = ring[i + 1];

@@ -43,6 +43,34 @@ static tca_status upload_array(tca_cuda_matrix *m, int slot, const void *src, si
     return TCA_OK;
 }
 
+/* Kernel indices: strips and K tiles in 32 bits, grid.x = strips / 4 < 2^31. */
+static tca_status kernel_geometry(uint64_t rows, uint64_t cols, tca_tbe_geometry *geo) {
+    const tca_status st = tca_tbe_geometry_of(rows, cols, geo);
+    if (st != TCA_OK) return st;
+    if (geo->rows_padded / 16 > 0x7FFFFFFFull || geo->global_cols > 0xFFFFFFFFull) return TCA_ERROR_PARAM_SHAPE;
+    return TCA_OK;
+}
+
+/* Upload n arrays into slots 0..n-1 and allocate the device error word (slot 7); on failure the
+ * matrix is freed and *m set to NULL. */
+static tca_status upload_all(tca_cuda_matrix **m, int n, const void *const *src, const size_t *bytes, void **d,
+                             unsigned int **err) {
+    tca_status st = TCA_OK;
+    for (int i = 0; i < n && st == TCA_OK; ++i) {
+        st = upload_array(*m, i, src[i], bytes[i], &d[i]);
+        (*m)->bytes += bytes[i];
+    }
+    void *e = NULL;
+    if (st == TCA_OK) st = upload_array(*m, 7, NULL, 0, &e);
+    if (st != TCA_OK) {
+        tca_cuda_matrix_free(*m);
+        *m = NULL;
+        return st;
+    }
+    *err = (unsigned int *)e;
+    return TCA_OK;
+}
+
 tca_status tca_cuda_matrix_upload(const tca_tbe_view *v, tca_cuda_matrix **out) {
     if (!v || !out) return TCA_ERROR_PARAM_NULL;
     if (v->hdr.layout != TCA_LAYOUT_V1) return TCA_ERROR_PARAM_LAYOUT;
@@ -51,13 +79,11 @@ tca_status tca_cuda_matrix_upload(const tca_tbe_view *v, tca_cuda_matrix **out) 
     tca_status st = tca_tbe_validate(v); /* spec 7.1: the kernels only ever see valid arrays */
     if (st != TCA_OK) return st;
     tca_tbe_geometry geo;
-    st = tca_tbe_geometry_of(v->hdr.rows, v->hdr.cols, &geo);
+    st = kernel_geometry(v->hdr.rows, v->hdr.cols, &geo);
     if (st != TCA_OK) return st;
     tca_tbe_sizes sz;
     st = tca_tbe_sizes_of(&v->hdr, &sz);
     if (st != TCA_OK) return st;
-    /* Kernel indices: strips and K tiles in 32 bits, grid.x = strips / 4 < 2^31. */
-    if (geo.rows_padded / 16 > 0x7FFFFFFFull || geo.global_cols > 0xFFFFFFFFull) return TCA_ERROR_PARAM_SHAPE;
 
     tca_cuda_matrix *m = (tca_cuda_matrix *)calloc(1, sizeof *m);
     if (!m) return TCA_ERROR_ALLOC;
@@ -66,16 +92,9 @@ tca_status tca_cuda_matrix_upload(const tca_tbe_view *v, tca_cuda_matrix **out) 
     void *d[7] = {0};
     const void *src[7] = {v->bitmap[0], v->bitmap[1], v->bitmap[2], v->tom, v->tog, v->sign_mantissa, v->full};
     const size_t bytes[7] = {sz.bitmap, sz.bitmap, sz.bitmap, sz.tom, sz.tog, sz.sign_mantissa, sz.full};
-    for (int i = 0; i < 7 && st == TCA_OK; ++i) {
-        st = upload_array(m, i, src[i], bytes[i], &d[i]);
-        m->bytes += bytes[i];
-    }
-    void *err = NULL;
-    if (st == TCA_OK) st = upload_array(m, 7, NULL, 0, &err);
-    if (st != TCA_OK) {
-        tca_cuda_matrix_free(m);
-        return st;
-    }
+    unsigned int *err = NULL;
+    st = upload_all(&m, 7, src, bytes, d, &err);
+    if (st != TCA_OK) return st;
     TcaDevArrays &a = m->dev;
     for (int i = 0; i < 3; ++i) a.bm[i] = (const uint64_t *)d[i];
     a.tom = (const uint32_t *)d[3];
@@ -104,7 +123,7 @@ tca_status tca_cuda_matrix_upload(const tca_tbe_view *v, tca_cuda_matrix **out) 
     a.cap_sm2 = round_up_u32(sm2, 16) + 16 + 16;
     a.cap_full2 = (round_up_u32(fu2, 8) + 8) * 2 + 16;
     a.stage2_bytes = 2 * TCA_STRIP_BITMAP_BYTES + a.cap_sm2 + a.cap_full2;
-    a.err = (unsigned int *)err;
+    a.err = err;
     *out = m;
     return TCA_OK;
 }
@@ -116,12 +135,11 @@ tca_status tca_cuda_matrix_upload_f(const tca_tbe_f_view *v, tca_cuda_matrix **o
     tca_status st = tca_tbe_f_validate(v); /* spec 8.8: the kernels only ever see valid arrays */
     if (st != TCA_OK) return st;
     tca_tbe_geometry geo;
-    st = tca_tbe_geometry_of(v->hdr.rows, v->hdr.cols, &geo);
+    st = kernel_geometry(v->hdr.rows, v->hdr.cols, &geo);
     if (st != TCA_OK) return st;
     tca_tbe_f_sizes sz;
     st = tca_tbe_f_sizes_of(&v->hdr, &sz);
     if (st != TCA_OK) return st;
-    if (geo.rows_padded / 16 > 0x7FFFFFFFull || geo.global_cols > 0xFFFFFFFFull) return TCA_ERROR_PARAM_SHAPE;
 
     tca_cuda_matrix *m = (tca_cuda_matrix *)calloc(1, sizeof *m);
     if (!m) return TCA_ERROR_ALLOC;
@@ -136,16 +154,9 @@ tca_status tca_cuda_matrix_upload_f(const tca_tbe_f_view *v, tca_cuda_matrix **o
     void *d[3] = {0};
     const void *src[3] = {v->strips, v->exceptions, v->exception_offsets};
     const size_t bytes[3] = {sz.strips, sz.exceptions, sz.offsets};
-    for (int i = 0; i < 3 && st == TCA_OK; ++i) {
-        st = upload_array(m, i, src[i], bytes[i], &d[i]);
-        m->bytes += bytes[i];
-    }
-    void *err = NULL;
-    if (st == TCA_OK) st = upload_array(m, 7, NULL, 0, &err);
-    if (st != TCA_OK) {
-        tca_cuda_matrix_free(m);
-        return st;
-    }
+    unsigned int *err = NULL;
+    st = upload_all(&m, 3, src, bytes, d, &err);
+    if (st != TCA_OK) return st;
     TcaDevArraysF &a = m->devf;
     a.strips = (const uint8_t *)d[0];
     a.exc = (const uint8_t *)d[1];
@@ -160,7 +171,7 @@ tca_status tca_cuda_matrix_upload_f(const tca_tbe_f_view *v, tca_cuda_matrix **o
      * slice, <= 1024), plus 16 never-copied slack bytes for the decoder's 12-byte window loads. */
     const uint32_t mx = v->hdr.max_exceptions < 1024u ? v->hdr.max_exceptions : 1024u;
     a.cap_exc1 = round_up_u32(mx, 16);
-    a.err = (unsigned int *)err;
+    a.err = err;
     m->dev.err = a.err; /* one error word per matrix (tca_cuda_matrix_check) */
     *out = m;
     return TCA_OK;

@@ -39,11 +39,45 @@
 static void *g_flush = NULL;
 static const size_t kFlushBytes = 256u << 20;
 static cudaEvent_t g_ev0, g_ev1;
+static uint32_t *g_flush_sink = NULL;
+/* How the L2 is emptied before each timed run (TCA_BENCH_FLUSH):
+ *   write (default): cudaMemset of a 256 MiB buffer. The L2 is then full of dirty lines, which
+ *         the timed kernel writes back to DRAM as it evicts them (about 50 MB on an H100/H200:
+ *         several microseconds of DRAM time inside the timed region, the same for every kernel);
+ *   read: a kernel reads a 256 MiB buffer, so the L2 holds clean lines of unrelated data (the
+ *         state a GEMM meets when the previous layers' weights were just read). */
+static bool g_flush_read = false;
+
+/* Reads every 16-byte word and writes only when the XOR is a value the zeroed buffer never
+ * gives, so the loads cannot be dropped and nothing is dirtied. */
+__global__ void bench_flush_read_kernel(const uint4 *p, size_t n, uint32_t *sink) {
+    uint32_t acc = 0;
+    for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x) {
+        const uint4 v = __ldcg(p + i);
+        acc ^= v.x ^ v.y ^ v.z ^ v.w;
+    }
+    if (acc == 0xFFFFFFFFu) *sink = acc;
+}
+
+static const char *bench_flush_name(void) { return g_flush_read ? "read 256 MiB (clean)" : "memset 256 MiB (dirty)"; }
 
 static void bench_timing_init(void) {
+    const char *e = getenv("TCA_BENCH_FLUSH");
+    g_flush_read = e && !strcmp(e, "read");
     CK(cudaMalloc(&g_flush, kFlushBytes));
+    CK(cudaMemset(g_flush, 0, kFlushBytes));
+    CK(cudaMalloc(&g_flush_sink, 4));
     CK(cudaEventCreate(&g_ev0));
     CK(cudaEventCreate(&g_ev1));
+}
+
+static void bench_flush_l2(int r) {
+    if (g_flush_read) {
+        bench_flush_read_kernel<<<1024, 256>>>((const uint4 *)g_flush, kFlushBytes / 16, g_flush_sink);
+        CK(cudaGetLastError());
+    } else {
+        CK(cudaMemsetAsync(g_flush, r & 0xFF, kFlushBytes, 0));
+    }
 }
 
 /** Median of `reps` timed runs of f (µs), after 2 warm-up runs; the L2 is flushed before each. */
@@ -52,7 +86,7 @@ template <class F> static double time_us(F f, int reps) {
     CK(cudaDeviceSynchronize());
     std::vector<float> t(reps);
     for (int r = 0; r < reps; ++r) {
-        CK(cudaMemsetAsync(g_flush, r & 0xFF, kFlushBytes, 0));
+        bench_flush_l2(r);
         CK(cudaEventRecord(g_ev0, 0));
         f();
         CK(cudaEventRecord(g_ev1, 0));

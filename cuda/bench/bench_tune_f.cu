@@ -11,7 +11,9 @@
  * Usage: cuda_bench_tune_f [reps] [shape-filter] [configs] [N list]
  *   configs: comma-separated STAGES:STRIPS:MINB[:WARPS], e.g. "2:2:0,3:2:0,3:4:0" (default);
  *            0 (-1 for MINB) means the built-in default
- *   N list:  comma-separated, default "1,8,16,32" */
+ *   N list:  comma-separated, default "1,8,16,32"
+ * Environment: TCA_BENCH_FLUSH=read (clean L2 flush, bench_common.h), TCA_BENCH_NO_SWEEP=1 (auto S
+ * only). */
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 #include <math.h>
@@ -72,20 +74,22 @@ int main(int argc, char **argv) {
     const std::vector<uint64_t> ns = parse_list(argc > 4 ? argv[4] : "1,8,16,32");
     cudaDeviceProp prop;
     CK(cudaGetDeviceProperties(&prop, 0));
-    printf("# bench_tune_f: %s, %d SMs; median of %d runs, L2 flushed; tuning build: %s\n", prop.name,
-           prop.multiProcessorCount, reps,
+    bench_timing_init();
+    printf("# bench_tune_f: %s, %d SMs; median of %d runs, L2 flushed: %s; tuning build: %s\n", prop.name,
+           prop.multiProcessorCount, reps, bench_flush_name(),
 #if TCA_CUDA_TUNING
            "yes"
 #else
            "NO (every configuration runs the default)"
 #endif
     );
-    bench_timing_init();
     LtGemm lt;
     CKB(cublasLtCreate(&lt.lt));
     lt.ws_bytes = 64u << 20;
     CK(cudaMalloc(&lt.ws, lt.ws_bytes));
     const uint32_t s_cand[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32};
+    /* TCA_BENCH_NO_SWEEP=1: automatic S only (the best-S columns repeat it), for quick A/B runs */
+    const bool no_sweep = getenv("TCA_BENCH_NO_SWEEP") && atoi(getenv("TCA_BENCH_NO_SWEEP")) == 1;
     /* geomean accumulators: [config][n] of log(speedup), auto and best */
     std::vector<std::vector<double>> la(cfgs.size(), std::vector<double>(ns.size())), lb = la;
     std::vector<std::vector<double>> mina(cfgs.size(), std::vector<double>(ns.size(), 1e30));
@@ -145,10 +149,10 @@ int main(int argc, char **argv) {
                 const uint32_t sa = tca_cuda_gemm_auto_split(dmf, n);
                 const double ta =
                     time_us([&] { tca_cuda_gemm(dmf, dx, n, sa, dy, NULL, ws, wsb, NULL); }, reps);
-                double tb = 1e30;
-                uint32_t sb = 0;
+                double tb = ta;
+                uint32_t sb = sa;
                 for (uint32_t s : s_cand) {
-                    if (s > (k + 63) / 64) continue;
+                    if (no_sweep || s > (k + 63) / 64 || s == sa) continue;
                     const double t = time_us([&] { tca_cuda_gemm(dmf, dx, n, s, dy, NULL, ws, wsb, NULL); }, reps);
                     if (t < tb) {
                         tb = t;

@@ -41,9 +41,9 @@ int main(int argc, char **argv) {
     CK(cudaGetDeviceProperties(&prop, 0));
     int drv = 0;
     cudaDriverGetVersion(&drv);
-    printf("# bench_zipgemm: %s, %d SMs, sm_%d%d, driver API %d; median of %d runs, L2 flushed (256 MiB) before each\n",
-           prop.name, prop.multiProcessorCount, prop.major, prop.minor, drv, g_reps);
     bench_timing_init();
+    printf("# bench_zipgemm: %s, %d SMs, sm_%d%d, driver API %d; median of %d runs, L2 flushed before each: %s\n",
+           prop.name, prop.multiProcessorCount, prop.major, prop.minor, drv, g_reps, bench_flush_name());
 
     /* Copy bandwidth yardstick: 1 GiB device-to-device, bytes read + written. */
     const size_t cbytes = 1u << 30;

@@ -171,6 +171,9 @@ tca_status tca_cuda_matrix_upload_f(const tca_tbe_f_view *v, tca_cuda_matrix **o
      * slice, <= 1024), plus 16 never-copied slack bytes for the decoder's 12-byte window loads. */
     const uint32_t mx = v->hdr.max_exceptions < 1024u ? v->hdr.max_exceptions : 1024u;
     a.cap_exc1 = round_up_u32(mx, 16);
+    a.mul_one = 1u; /* opaque multipliers: decode arithmetic on the FMA pipe (FMul) */
+    a.mul_minus1 = 0xFFFFFFFFu;
+    a.mul_shr16 = 0x10000u;
     a.err = err;
     m->dev.err = a.err; /* one error word per matrix (tca_cuda_matrix_check) */
     *out = m;

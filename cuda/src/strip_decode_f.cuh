@@ -37,11 +37,13 @@ constexpr uint32_t kFRec = TCA_TBE_F_STRIP_BYTES; /* 1408: codes (384) + sign-ma
 constexpr uint32_t kFSm = TCA_TBE_F_CODES_BYTES;  /* 384: record offset of the sign-mantissa bytes */
 constexpr uint32_t kFSlack = 16;                  /* never-copied bytes after the exceptions */
 
-/** Where a staged group of NS strips sits and whether its offsets were usable. */
-template <int NS>
+/** A staged group's exception bytes and whether its offsets were usable. Only the group's two
+ *  outer offsets are read: the per-strip slice starts inside the group follow from the strips'
+ *  codes (spec 8.6: XO[s+1] - XO[s] = ceil16(n_s)), which the upload validated against the table
+ *  (spec 8.8) and f_group re-derives, so two loads and two registers per stage instead of NS + 1. */
 struct FStageInfo {
-    uint32_t n[NS]; /* strip h's padded exception slice length (bytes) */
-    uint32_t ok;    /* offsets ordered, 16-aligned, inside Exceptions and the staging capacity */
+    uint32_t nexc; /* XO[s+NS] - XO[s] bytes of exception slices staged; 0 when !ok */
+    uint32_t ok;   /* offsets ordered, 16-aligned, inside Exceptions and the staging capacity */
 };
 
 /** Staging bytes of one stage of NS strips: the records, NS strips' worth of exception capacity
@@ -61,24 +63,15 @@ __host__ __device__ __forceinline__ uint64_t f_strip_index(uint32_t ktiles, uint
  *  4g+2,3 of one global tile; NS = 4: srow a multiple of 4, the whole global tile) for K tile kt
  *  into `stage`. */
 template <int NS>
-__device__ __forceinline__ FStageInfo<NS> stage_f(const TcaDevArraysF &a, uint8_t *stage, uint32_t srow, uint32_t kt,
-                                                  uint32_t lane, uint32_t bar) {
+__device__ __forceinline__ FStageInfo stage_f(const TcaDevArraysF &a, uint8_t *stage, uint32_t srow, uint32_t kt,
+                                              uint32_t lane, uint32_t bar) {
     static_assert(NS == 1 || NS == 2 || NS == 4, "strips of one global tile row");
     const uint64_t s = f_strip_index(a.ktiles, srow, kt);
-    /* spec 8.6: strip s's slice is [XO[s], XO[s+1]); s + NS <= 4G is inside the table */
-    uint64_t xs[NS + 1];
-#pragma unroll
-    for (int h = 0; h <= NS; ++h) xs[h] = __ldg(a.xo + s + h);
-    bool ok = xs[NS] <= a.exc_len && xs[NS] - xs[0] <= (uint64_t)NS * a.cap_exc1;
-    uint64_t any = 0;
-#pragma unroll
-    for (int h = 0; h < NS; ++h) {
-        ok = ok && xs[h] <= xs[h + 1];
-        any |= xs[h];
-    }
-    ok = ok && ((any | xs[NS]) & 15u) == 0;
+    /* spec 8.6: the group's slices are [XO[s], XO[s+NS]); s + NS <= 4G is inside the table */
+    const uint64_t x0 = __ldg(a.xo + s), x1 = __ldg(a.xo + s + NS);
+    const bool ok = x0 <= x1 && x1 <= a.exc_len && x1 - x0 <= (uint64_t)NS * a.cap_exc1 && ((x0 | x1) & 15u) == 0;
     if (!ok && lane == 0) atomicOr(a.err, TCA_CUDA_ERR_F_OFFSETS);
-    const uint32_t nexc = ok ? (uint32_t)(xs[NS] - xs[0]) : 0;
+    const uint32_t nexc = ok ? (uint32_t)(x1 - x0) : 0;
     const uint8_t *rec = a.strips + (uint64_t)kFRec * s;
 #if TCA_BULK_COPY
     if (lane == 0) {
@@ -86,18 +79,14 @@ __device__ __forceinline__ FStageInfo<NS> stage_f(const TcaDevArraysF &a, uint8_
         const uint32_t dst = shared_ptr(stage);
         mbar_expect_tx(bar, kFRec * NS + nexc);
         bulk_copy(dst, rec, kFRec * NS, bar);
-        if (nexc) bulk_copy(dst + kFRec * NS, a.exc + xs[0], nexc, bar);
+        if (nexc) bulk_copy(dst + kFRec * NS, a.exc + x0, nexc, bar);
     }
 #else
     for (uint32_t c = lane; c < kFRec * NS / 16; c += 32) cp_async16(stage + 16 * c, rec + 16 * c);
-    for (uint32_t c = lane; c < nexc / 16; c += 32) cp_async16(stage + kFRec * NS + 16 * c, a.exc + xs[0] + 16 * c);
+    for (uint32_t c = lane; c < nexc / 16; c += 32) cp_async16(stage + kFRec * NS + 16 * c, a.exc + x0 + 16 * c);
     cp_async_commit();
 #endif
-    FStageInfo<NS> info;
-#pragma unroll
-    for (int h = 0; h < NS; ++h) info.n[h] = ok ? (uint32_t)(xs[h + 1] - xs[h]) : 0;
-    info.ok = ok;
-    return info;
+    return FStageInfo{nexc, ok ? 1u : 0u};
 }
 
 /* ---------------------------------------------------------------- pure decode arithmetic
@@ -148,19 +137,32 @@ TCA_F_HD uint32_t f_select(uint32_t a, uint32_t b, uint32_t m) {
     return (a & m) | (b & ~m);
 #endif
 }
-/** Keep a value in a register: an opaque copy ptxas cannot rematerialise from its inputs. */
-TCA_F_HD uint32_t f_pin(uint32_t x) {
-#ifdef __CUDA_ARCH__
-    asm volatile("mov.b32 %0, %0;\n" : "+r"(x));
-#endif
-    return x;
-}
 /** funnel shift right of {hi:lo} by sh (0..31) */
 TCA_F_HD uint32_t f_shr64(uint32_t lo, uint32_t hi, uint32_t sh) {
 #ifdef __CUDA_ARCH__
     return __funnelshift_r(lo, hi, sh);
 #else
     return (uint32_t)((((uint64_t)hi << 32) | lo) >> (sh & 31u));
+#endif
+}
+
+/** Multipliers that let the decoder run shifts, adds and flag arithmetic as IMAD on the FMA pipe
+ *  instead of on the integer ALU pipe, which bounds the F kernels (ncu: ALU 75 % busy, stalls on
+ *  its throttle; docs/kernel-notes.md "Layout F v3"). They must reach the kernel as data the
+ *  compilers cannot see (a field of the matrix descriptor, i.e. a kernel parameter): a literal 1
+ *  or 2^16 is folded back into an ALU add or shift. */
+struct FMul {
+    uint32_t one;    /* 1: a * one + b = a + b */
+    uint32_t minus1; /* 0xFFFFFFFF: a * minus1 + b = b - a */
+    uint32_t shr16;  /* 0x10000: mulhi(a, shr16) = a >> 16 */
+};
+TCA_F_HD FMul f_mul_host() { return FMul{1u, 0xFFFFFFFFu, 0x10000u}; }
+TCA_F_HD uint32_t f_mad(uint32_t a, uint32_t b, uint32_t c) { return a * b + c; }
+TCA_F_HD uint32_t f_mulhi(uint32_t a, uint32_t b) {
+#ifdef __CUDA_ARCH__
+    return __umulhi(a, b);
+#else
+    return (uint32_t)(((uint64_t)a * b) >> 32);
 #endif
 }
 
@@ -180,9 +182,16 @@ TCA_F_HD uint32_t rot_bytes(uint32_t w) {
  *  byte is merged in instead). */
 TCA_F_HD void f_table(uint32_t base, uint32_t &t0, uint32_t &t1) {
     const uint32_t b = base * 0x01010101u;
-    t0 = f_pin(rot_bytes(b + 0x03020100u) & 0xFFFFFF00u); /* code 0 -> 0 */
-    t1 = f_pin(rot_bytes(b + 0x07060504u));
+    t0 = rot_bytes(b + 0x03020100u) & 0xFFFFFF00u; /* code 0 -> 0 */
+    t1 = rot_bytes(b + 0x07060504u);
 }
+
+/** A warp-uniform value in a per-lane register. ptxas keeps values derived from kernel parameters
+ *  (like the exponent table) in uniform registers, and a PRMT cannot read those: every table
+ *  lookup then paid an IMAD.MOV (8 per strip in the H200 SASS), and the F kernels are bound by
+ *  instruction issue once the ALU work is on the FMA pipe. An identity shuffle gives a value
+ *  ptxas cannot prove uniform: one SHFL per warp, once. */
+__device__ __forceinline__ uint32_t f_lane_reg(uint32_t x) { return __shfl_sync(0xFFFFFFFFu, x, threadIdx.x & 31u); }
 
 /** Per-lane prelude of one strip: codes and fallback flags of the four slices. */
 struct FLane {
@@ -192,7 +201,7 @@ struct FLane {
 };
 
 /** From the lane's three code words (i, l), i = 0..2 (spec 8.3). */
-TCA_F_HD FLane f_lane_words(uint32_t w0, uint32_t w1, uint32_t w2) {
+TCA_F_HD FLane f_lane_words(uint32_t w0, uint32_t w1, uint32_t w2, const FMul &M) {
     FLane L;
     /* spec 8.3: slice 3's code bit i is the spare bit 4n+3 of word (i, l) */
     L.c[3] = ((w0 >> 3) & 0x11111111u) | ((w1 >> 2) & 0x22222222u) | ((w2 >> 1) & 0x44444444u);
@@ -203,7 +212,7 @@ TCA_F_HD FLane f_lane_words(uint32_t w0, uint32_t w1, uint32_t w2) {
 TCA_F_UNROLL
     for (int i = 0; i < 4; ++i) {
         /* code + 7 reaches 8 exactly for codes 1..7 (no carry between nibbles: at most 14) */
-        L.f[i] = ~(L.c[i] + 0x77777777u) & 0x88888888u;
+        L.f[i] = ~f_mad(L.c[i], M.one, 0x77777777u) & 0x88888888u;
         all |= L.f[i] >> (3 - i); /* disjoint bits: one popc for the four slices */
     }
     L.cnt = f_popc(all);
@@ -230,19 +239,32 @@ TCA_F_HD void f_merge(uint32_t e, uint32_t sm, uint32_t &r0, uint32_t &r1) {
     r1 = f_prmt(lo, hi, 0x7362u); /* [lo2, hi2, lo3, hi3] */
 }
 
+/** The fast path's window holds a lane's first kFWindowFast exception bytes and a zero byte (byte
+ *  7); a strip where some lane has more fallbacks takes the rare path (warp-uniform choice). */
+constexpr uint32_t kFWindowFast = 7;
+
 /** Decode one staged strip for lane `lane`: regs[4i + k] = A register k of slice i (spec 8.2:
  *  register k holds elements 2k, 2k+1). rec: byte address of the strip record; xa: byte address
  *  of the lane's first exception byte (strip slice start + start(l), spec 8.5). RARE: some lane
- *  of the warp has more than 8 exceptions in this strip (warp-uniform choice). */
+ *  of the warp has more than kFWindowFast exceptions in this strip (warp-uniform choice).
+ *
+ *  Exception bytes (spec 8.5): one PRMT per 4 elements over the lane's window with the ranks as
+ *  selectors. Fast path: byte 7 of the window is zero and every non-fallback selector nibble is
+ *  forced to 7 (rank | 7, or 15 = sign mode on the zero byte: still 0), so the exception bytes are
+ *  zero outside fallbacks, the table bytes are zero at fallbacks, and one IMAD adds them: no byte
+ *  masks, no ALU op. Rare path: an 8-byte window per slice, masked by the codes. */
 template <bool RARE, class Mem>
 TCA_F_HD void f_decode(const Mem &mem, uint32_t rec, const FLane &L, uint32_t xa, uint32_t lane, uint32_t t0,
-                       uint32_t t1, uint32_t regs[16]) {
+                       uint32_t t1, const FMul &M, uint32_t regs[16]) {
     /* spec 8.4: slices 2h, 2h+1 of lane l are 16 contiguous bytes at 384 + 512h + 16l */
     const uint32_t sma = rec + kFSm + 16 * lane;
     const uint4 s01 = mem.v4(sma), s23 = mem.v4(sma + 512);
     const uint32_t smw[8] = {s01.x, s01.y, s01.z, s01.w, s23.x, s23.y, s23.z, s23.w};
     uint32_t w0 = 0, w1 = 0, rrep = 0, r = 0;
-    if (!RARE) f_window(mem, xa, w0, w1);
+    if (!RARE) {
+        f_window(mem, xa, w0, w1);
+        w1 &= 0x00FFFFFFu; /* byte 7: the zero the non-fallback selectors point at */
+    }
 TCA_F_UNROLL
     for (int i = 0; i < 4; ++i) {
         const uint32_t c = L.c[i], f = L.f[i];
@@ -251,91 +273,126 @@ TCA_F_UNROLL
             r += f_popc(f);
         }
         /* nibble n: rank of element n among the lane's fallbacks (spec 8.5 rank(l, e)), relative
-         * to the window: running count replicated + fallbacks before n in this slice (<= 8, so
+         * to the window: running count replicated + fallbacks before n in this slice (<= 14, so
          * no carry between nibbles) */
-        const uint32_t sel = f * 0x02222222u + rrep;
-        const uint32_t chi = c >> 16;
+        uint32_t sel = f * 0x02222222u + rrep;
+        const uint32_t chi = f_mulhi(c, M.shr16);
         const uint32_t x0 = f_prmt(t0, t1, c), x1 = f_prmt(t0, t1, chi);
-        const uint32_t e0 = f_prmt(w0, w1, sel), e1 = f_prmt(w0, w1, sel >> 16);
-        /* 0xFF where code 0: the codes select byte 0 of {0, 0xFF} (no shift of the flags needed) */
-        const uint32_t m0 = f_prmt(0xFFu, 0, c), m1 = f_prmt(0xFFu, 0, chi);
-        const uint32_t ex0 = x0 | (e0 & m0), ex1 = x1 | (e1 & m1);
-        if (!RARE) rrep += f_popc(f) * 0x11111111u;
+        uint32_t ex0, ex1;
+        if (!RARE) {
+            /* 7 in every non-fallback nibble: 0x88888888 - f has 8 there, and mulhi(g, 7 << 29)
+             * is 7g/8 exactly */
+            sel |= f_mulhi(f_mad(f, M.minus1, 0x88888888u), 0xE0000000u);
+            ex0 = f_mad(f_prmt(w0, w1, sel), M.one, x0); /* disjoint bytes: + is | */
+            ex1 = f_mad(f_prmt(w0, w1, f_mulhi(sel, M.shr16)), M.one, x1);
+            rrep += f_popc(f) * 0x11111111u;
+        } else {
+            const uint32_t e0 = f_prmt(w0, w1, sel), e1 = f_prmt(w0, w1, f_mulhi(sel, M.shr16));
+            /* 0xFF where code 0: the codes select byte 0 of {0, 0xFF} (no shift of the flags) */
+            const uint32_t m0 = f_prmt(0xFFu, 0, c), m1 = f_prmt(0xFFu, 0, chi);
+            ex0 = x0 | (e0 & m0);
+            ex1 = x1 | (e1 & m1);
+        }
         f_merge(ex0, smw[2 * i], regs[4 * i + 0], regs[4 * i + 1]);
         f_merge(ex1, smw[2 * i + 1], regs[4 * i + 2], regs[4 * i + 3]);
     }
 }
 
-/** Prelude of NS staged strips: per-lane codes and the scans giving each lane's exception start.
- *  ok: the stage is consistent (the slice lengths equal ceil16 of the strips' fallback counts,
- *  spec 8.6); otherwise the error word is set and the caller decodes zeros. */
-template <int NS>
+/** Prelude of NG adjacent staged strips: per-lane codes and the scan giving each lane's exception
+ *  start. A stage of NS strips is walked in groups (NG = 2 for NS = 4: only two strips' codes are
+ *  live at a time, which keeps the N = 16 kernel's registers down); the exception cursor X runs
+ *  through the stage's exception bytes from group to group. */
+template <int NG>
 struct FGroup {
-    FLane L[NS];
-    uint32_t xa[NS];  /* shared byte address of the lane's first exception byte per strip */
-    bool rare[NS];
-    bool ok;
+    FLane L[NG];
+    uint32_t xa[NG]; /* shared byte address of the lane's first exception byte per strip */
+    bool rare[NG];
+    bool ok;         /* the group's exceptions lie inside the staged bytes (else: f_decode_strip) */
 };
 
-template <int NS>
-__device__ __forceinline__ FGroup<NS> f_group(const TcaDevArraysF &a, const uint8_t *stage, const FStageInfo<NS> &info,
-                                              uint32_t lane) {
-    FGroup<NS> G;
+/** The exception cursor of one stage: `next` is the shared address of the next strip's slice,
+ *  `end` the end of the staged exception bytes. spec 8.6: each slice is ceil16(n_s) bytes. */
+struct FCursor {
+    uint32_t next, end;
+    bool ok;
+};
+__device__ __forceinline__ FCursor f_cursor(const uint8_t *stage, int ns, const FStageInfo &info) {
+    const uint32_t x = smem_addr(stage + kFRec * ns);
+    return FCursor{x, x + info.nexc, info.ok != 0};
+}
+
+/** Group of NG strips starting at stage strip h0 (records at stage + 1408 h0). */
+/** Inclusive warp scan step: x += (value of lane - d) where that lane exists; the shuffle's own
+ *  predicate guards the add (one SHFL + one predicated IADD, no compare and select). */
+template <int D>
+__device__ __forceinline__ void f_scan_step(uint32_t &x) {
+    asm("{\n\t.reg .pred p;\n\t.reg .b32 v;\n\t"
+        "shfl.sync.up.b32 v|p, %0, %1, 0, -1;\n\t"
+        "@p add.u32 %0, %0, v;\n\t}"
+        : "+r"(x)
+        : "n"(D));
+}
+
+template <int NG>
+__device__ __forceinline__ FGroup<NG> f_group(const uint8_t *stage, int h0, FCursor &X, uint32_t lane, const FMul &M) {
+    FGroup<NG> G;
     /* Two strips' counts share one scan word (16 bits each: a strip holds at most 1024
      * exceptions, so no carry crosses into the upper half). */
-    constexpr int NP = (NS + 1) / 2;
+    constexpr int NP = (NG + 1) / 2;
     uint32_t incl[NP];
 #pragma unroll
     for (int j = 0; j < NP; ++j) incl[j] = 0;
 #pragma unroll
-    for (int h = 0; h < NS; ++h) {
+    for (int h = 0; h < NG; ++h) {
         /* spec 8.3: word (i, l) at record byte 4 (32 i + l): three conflict-free loads */
-        const uint32_t *cw = reinterpret_cast<const uint32_t *>(stage + kFRec * h);
-        G.L[h] = f_lane_words(cw[lane], cw[32 + lane], cw[64 + lane]);
+        const uint32_t *cw = reinterpret_cast<const uint32_t *>(stage + kFRec * (h0 + h));
+        G.L[h] = f_lane_words(cw[lane], cw[32 + lane], cw[64 + lane], M);
         incl[h / 2] += G.L[h].cnt << (16 * (h & 1));
     }
     /* spec 8.5: start(l) = exclusive prefix sum of the lanes' counts */
 #pragma unroll
-    for (int d = 1; d < 32; d <<= 1) {
-#pragma unroll
-        for (int j = 0; j < NP; ++j) {
-            const uint32_t v = __shfl_up_sync(0xFFFFFFFFu, incl[j], d);
-            if (lane >= (uint32_t)d) incl[j] += v;
-        }
+    for (int j = 0; j < NP; ++j) {
+        f_scan_step<1>(incl[j]);
+        f_scan_step<2>(incl[j]);
+        f_scan_step<4>(incl[j]);
+        f_scan_step<8>(incl[j]);
+        f_scan_step<16>(incl[j]);
     }
-    bool consistent = info.ok;
-    uint32_t xbase = smem_addr(stage + kFRec * NS);
 #pragma unroll
     for (int j = 0; j < NP; ++j) {
         const uint32_t tot = __shfl_sync(0xFFFFFFFFu, incl[j], 31);
 #pragma unroll
-        for (int h = 2 * j; h < 2 * j + 2 && h < NS; ++h) {
+        for (int h = 2 * j; h < 2 * j + 2 && h < NG; ++h) {
             const uint32_t sh = 16 * (h & 1);
             const uint32_t total = (tot >> sh) & 0xFFFFu, mine = (incl[j] >> sh) & 0xFFFFu;
-            consistent = consistent && info.n[h] == ((total + 15u) & ~15u); /* spec 8.6: XO[s+1] - XO[s] = ceil16(n_s) */
-            G.xa[h] = xbase + mine - G.L[h].cnt;
-            xbase += info.n[h];
-            G.rare[h] = __any_sync(0xFFFFFFFFu, G.L[h].cnt > 8);
+            G.xa[h] = X.next + mine - G.L[h].cnt;
+            X.next += (total + 15u) & ~15u; /* spec 8.6: the slice is ceil16(n_s) bytes */
+            G.rare[h] = __any_sync(0xFFFFFFFFu, G.L[h].cnt > kFWindowFast);
         }
     }
-    if (info.ok && !consistent && lane == 0) atomicOr(a.err, TCA_CUDA_ERR_F_COUNTS);
-    G.ok = consistent;
+    /* every lane's reads (windows up to 11 bytes past the 8th exception: the slack) stay inside
+     * the staged exception bytes */
+    G.ok = X.ok && X.next <= X.end;
     return G;
 }
 
-/** Decode strip h of a staged group (zeros if the group is inconsistent). */
-template <int NS>
-__device__ __forceinline__ void f_decode_strip(const uint8_t *stage, const FGroup<NS> &G, int h, uint32_t lane,
-                                               uint32_t t0, uint32_t t1, uint32_t regs[16]) {
-    if (!G.ok) {
-#pragma unroll
-        for (int j = 0; j < 16; ++j) regs[j] = 0;
-        return;
-    }
+/** After the stage's last group: the slices must fill the staged bytes exactly (spec 8.6). */
+__device__ __forceinline__ void f_cursor_check(const TcaDevArraysF &a, const FCursor &X, uint32_t lane) {
+    if (X.ok && X.next != X.end && lane == 0) atomicOr(a.err, TCA_CUDA_ERR_F_COUNTS);
+}
+
+/** Decode strip h of a staged group. An inconsistent group (its error bit is already set; upload
+ *  validation makes this unreachable, spec 8.8) is decoded with the record's own first bytes as its
+ *  exceptions (xa = rec): the result is unspecified, every read stays inside the stage, and no
+ *  branch or register zeroing is spent on it. */
+template <int NG>
+__device__ __forceinline__ void f_decode_strip(const uint8_t *stage, const FGroup<NG> &G, int h0, int h, uint32_t lane,
+                                               uint32_t t0, uint32_t t1, const FMul &M, uint32_t regs[16]) {
     const SharedMem mem;
-    const uint32_t rec = smem_addr(stage + kFRec * h);
-    if (G.rare[h]) f_decode<true>(mem, rec, G.L[h], G.xa[h], lane, t0, t1, regs);
-    else f_decode<false>(mem, rec, G.L[h], G.xa[h], lane, t0, t1, regs);
+    const uint32_t rec = smem_addr(stage + kFRec * (h0 + h));
+    const uint32_t xa = G.ok ? G.xa[h] : rec; /* rare path reads at most xa + 32 + 12 < rec + 1408 */
+    if (G.rare[h]) f_decode<true>(mem, rec, G.L[h], xa, lane, t0, t1, M, regs);
+    else f_decode<false>(mem, rec, G.L[h], xa, lane, t0, t1, M, regs);
 }
 
 } // namespace tca_cuda

@@ -52,6 +52,7 @@ struct TcaDevArraysF {
     uint32_t cap_exc1;         /* exception staging bytes per strip (<= 1024, from Max_Exceptions);
                                   a stage of NS strips is f_stage_bytes(a, NS) */
     unsigned int *err;         /* device error word */
+    uint32_t mul_one, mul_minus1, mul_shr16; /* 1, 0xFFFFFFFF, 0x10000: FMul (strip_decode_f.cuh) */
 };
 
 /* Error bits of the layout F kernels (never expected for validated data). */

@@ -55,6 +55,9 @@ __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uin
     const uint64_t my_n = n_base + (lane >> 2);
     uint32_t tab0, tab1;
     f_table(a.base, tab0, tab1);
+    tab0 = f_lane_reg(tab0);
+    tab1 = f_lane_reg(tab1);
+    const FMul mul = {a.mul_one, a.mul_minus1, a.mul_shr16};
 
     float acc[NS][NT][4];
 #pragma unroll
@@ -64,7 +67,7 @@ __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uin
 
     const uint32_t bars = shared_ptr(wsm);
     stage_init<STAGES>(bars, lane);
-    FStageInfo<NS> ring[STAGES];
+    FStageInfo ring[STAGES];
 #pragma unroll
     for (int i = 0; i < STAGES - 1; ++i) {
         if (t0 + i < t1) ring[i] = stage_f<NS>(a, stages + i * stage_bytes, srow0, t0 + i, lane, bars + 8 * i);
@@ -83,13 +86,20 @@ __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uin
         if (PRE == 4) load_b_tile<NT, 0, PRE>(x, n_rows, a.cols, even_k, my_n, kt, lane, bfr);
         stage_wait<STAGES>(bars, it);
         const uint8_t *stage = stages + (it % STAGES) * stage_bytes;
-        const FGroup<NS> G = f_group<NS>(a, stage, ring[0], lane);
+        /* strips in groups of two (spec 8.5 scans two at a time): fewer live registers at NS = 4 */
+        constexpr int NG = NS < 2 ? NS : 2;
+        FCursor X = f_cursor(stage, NS, ring[0]);
 #pragma unroll
-        for (int h = 0; h < NS; ++h) {
-            uint32_t regs[16];
-            f_decode_strip<NS>(stage, G, h, lane, tab0, tab1, regs);
-            mma_strip<NT, PRE>(acc[h], regs, bfr, x, n_rows, a.cols, even_k, my_n, kt, lane);
+        for (int h0 = 0; h0 < NS; h0 += NG) {
+            const FGroup<NG> G = f_group<NG>(stage, h0, X, lane, mul);
+#pragma unroll
+            for (int h = 0; h < NG; ++h) {
+                uint32_t regs[16];
+                f_decode_strip<NG>(stage, G, h0, h, lane, tab0, tab1, mul, regs);
+                mma_strip<NT, PRE>(acc[h0 + h], regs, bfr, x, n_rows, a.cols, even_k, my_n, kt, lane);
+            }
         }
+        f_cursor_check(a, X, lane);
         __syncwarp(); /* every lane is done with this stage before lane 0 refills it */
 #pragma unroll
         for (int i = 0; i < STAGES - 1; ++i) ring[i] = ring[i + 1];

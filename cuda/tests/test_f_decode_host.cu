@@ -104,10 +104,10 @@ static void check_matrix(const std::vector<uint16_t> &w, uint64_t m, uint64_t k,
         uint32_t start[32], total = 0;
         bool rare = false;
         for (unsigned l = 0; l < 32; ++l) {
-            L[l] = f_lane_words(mem.u32(4 * l), mem.u32(128 + 4 * l), mem.u32(256 + 4 * l));
+            L[l] = f_lane_words(mem.u32(4 * l), mem.u32(128 + 4 * l), mem.u32(256 + 4 * l), f_mul_host());
             start[l] = total; /* the kernel's shfl.up scan, sequentially */
             total += L[l].cnt;
-            rare = rare || L[l].cnt > 8;
+            rare = rare || L[l].cnt > kFWindowFast;
         }
         if (x1 - x0 != ((total + 15u) & ~15u)) { /* the kernel's consistency check (spec 8.6) */
             fprintf(stderr, "FAIL %s: strip %llu slice %llu bytes for %u exceptions\n", what, (unsigned long long)s,
@@ -119,11 +119,11 @@ static void check_matrix(const std::vector<uint16_t> &w, uint64_t m, uint64_t k,
         const uint64_t g = s / 4, med = s % 4, gm = g / gc, gk = g % gc;
         for (int path = 0; path < 2; ++path) {
             const bool use_rare = path == 1;
-            if (!use_rare && rare) continue; /* the fast path is only taken when every lane has <= 8 */
+            if (!use_rare && rare) continue; /* the fast path is only taken when every lane has <= kFWindowFast */
             for (unsigned l = 0; l < 32; ++l) {
                 uint32_t regs[16];
-                if (use_rare) f_decode<true>(mem, 0, L[l], kFRec + start[l], l, t0, t1, regs);
-                else f_decode<false>(mem, 0, L[l], kFRec + start[l], l, t0, t1, regs);
+                if (use_rare) f_decode<true>(mem, 0, L[l], kFRec + start[l], l, t0, t1, f_mul_host(), regs);
+                else f_decode<false>(mem, 0, L[l], kFRec + start[l], l, t0, t1, f_mul_host(), regs);
                 for (unsigned i = 0; i < 4; ++i)
                     for (unsigned n = 0; n < 8; ++n) {
                         const uint64_t r = 64 * gm + 16 * med + row_of(l, n), c = 64 * gk + col_of(l, i, n);
@@ -168,10 +168,10 @@ static void check_matrix(const std::vector<uint16_t> &w, uint64_t m, uint64_t k,
                 bool rare = false;
                 for (unsigned l = 0; l < 32; ++l) {
                     const uint32_t rec = kFRec * h;
-                    L[l] = f_lane_words(mem.u32(rec + 4 * l), mem.u32(rec + 128 + 4 * l), mem.u32(rec + 256 + 4 * l));
+                    L[l] = f_lane_words(mem.u32(rec + 4 * l), mem.u32(rec + 128 + 4 * l), mem.u32(rec + 256 + 4 * l), f_mul_host());
                     start[l] = total;
                     total += L[l].cnt;
-                    rare = rare || L[l].cnt > 8;
+                    rare = rare || L[l].cnt > kFWindowFast;
                 }
                 const uint64_t nh = h ? x2 - x1 : x1 - x0;
                 if (nh != ((total + 15u) & ~15u)) {
@@ -181,8 +181,8 @@ static void check_matrix(const std::vector<uint16_t> &w, uint64_t m, uint64_t k,
                 const uint32_t xbase = 2 * kFRec + (h ? (uint32_t)(x1 - x0) : 0u);
                 for (unsigned l = 0; l < 32; ++l) {
                     uint32_t regs[16];
-                    if (rare) f_decode<true>(mem, kFRec * h, L[l], xbase + start[l], l, t0, t1, regs);
-                    else f_decode<false>(mem, kFRec * h, L[l], xbase + start[l], l, t0, t1, regs);
+                    if (rare) f_decode<true>(mem, kFRec * h, L[l], xbase + start[l], l, t0, t1, f_mul_host(), regs);
+                    else f_decode<false>(mem, kFRec * h, L[l], xbase + start[l], l, t0, t1, f_mul_host(), regs);
                     for (unsigned i = 0; i < 4; ++i)
                         for (unsigned n = 0; n < 8; ++n) {
                             const uint64_t r = 16 * (uint64_t)(2 * p + h) + row_of(l, n), c = 64 * (uint64_t)kt + col_of(l, i, n);

@@ -40,11 +40,7 @@ __global__ void __launch_bounds__(kDecFWarps * 32) decompress_f_kernel(const Tca
     uint16_t *out = reinterpret_cast<uint16_t *>(wsm + kFDecBarBytes);
     uint8_t *stages = wsm + kFDecBarBytes + kFOutBytes;
     const bool vec_ok = (a.cols & 7) == 0 && (reinterpret_cast<uintptr_t>(dst) & 15) == 0;
-    uint32_t tab0, tab1;
-    f_table(a.base, tab0, tab1);
-    tab0 = f_lane_reg(tab0);
-    tab1 = f_lane_reg(tab1);
-    const FMul mul = {a.mul_one, a.mul_minus1, a.mul_shr16};
+    const FConsts K = f_consts(a);
 
     const uint32_t bars = shared_ptr(wsm);
     stage_init<STAGES>(bars, lane);
@@ -64,10 +60,10 @@ __global__ void __launch_bounds__(kDecFWarps * 32) decompress_f_kernel(const Tca
         stage_wait<STAGES>(bars, it);
         const uint8_t *stage = stages + (it % STAGES) * stage_bytes;
         FCursor X = f_cursor(stage, 1, ring[0]);
-        const FGroup<1> G = f_group<1>(stage, 0, X, lane, mul);
+        const FGroup<1> G = f_group<1>(stage, 0, X, lane, K.mul);
         f_cursor_check(a, X, lane);
         uint32_t regs[16];
-        f_decode_strip<1>(stage, G, 0, 0, lane, tab0, tab1, mul, regs);
+        f_decode_strip<1>(stage, G, 0, 0, lane, K, regs);
         /* regs[4i + k]: slice i, register k = rows 8*(k & 1) + lane/4, columns 16i + 8*(k >> 1) +
          * 2*(lane % 4) (spec 8.2) */
 #pragma unroll

@@ -8,22 +8,25 @@
  * (spec 8.5, 8.6), so they are a second copy. sm_90: two cp.async.bulk copies by one lane on a
  * per-stage mbarrier; sm_80: 16-byte cp.async by all lanes (strip_decode.cuh primitives).
  *
- * Decoding, per lane and strip (docs/kernel-notes.md "Layout F"):
+ * Decoding, per lane and strip (docs/kernel-notes.md "Layout F", "Layout F v3"):
  *   prelude  three conflict-free 32-bit code-word loads (spec 8.3), slice 3's codes from the
  *            spare bits, fallback flags per nibble as bit 3 (~(c + 7) & 8), the lane's exception
- *            count (one popc), a 5-step shfl.up scan for start(l) (spec 8.5), and two 16-byte loads
- *            of the lane's sign-mantissa bytes (spec 8.4);
- *   window   the lane's first 8 exception bytes (three aligned 32-bit loads and two funnel shifts),
- *            each byte rotated right by one bit; a warp-uniform rare path (vote.any: some lane has
- *            more than 8 exceptions in the strip) reloads the window per slice instead;
+ *            count (one popc), a 5-step shfl.up scan for start(l) (spec 8.5, two strips per scan
+ *            word), and two 16-byte loads of the lane's sign-mantissa bytes (spec 8.4);
+ *   window   fast path: the lane's first 7 exception bytes and a zero byte (three aligned 32-bit
+ *            loads, two funnel shifts), each byte rotated right by one bit; a warp-uniform rare
+ *            path (vote.any: some lane has more than kFWindowFast = 7 exceptions in the strip)
+ *            loads an 8-byte window per slice instead;
  *   slice    per 4 elements: exponent bytes by one prmt over the table {rot(base + c)} with the
  *            nibble codes as selectors (code 0 selects byte 0 = 0, spec 8.3 "why" (2)); exception
  *            bytes by one prmt over the window with selectors rank(l, e) (one IMAD per slice:
- *            flags * 0x02222222 + running rank replicated in every nibble); their merge by a
- *            byte mask (one prmt) and one LOP3;
- *   register per element pair: sign-mantissa bytes spread [b0, b0, b1, b1] (prmt), exponent
- *            bytes as [E0&1 replicated, rot(E0), E1&1 replicated, rot(E1)] (one prmt, sign mode),
- *            and one LOP3 bit-select: x = (s << 15) | (E << 7) | m (spec 4.3, 8.5). */
+ *            flags * 0x02222222 + running rank replicated in every nibble), non-fallback
+ *            selectors forced onto the zero byte, added to the table bytes by one IMAD;
+ *   merge    per 4 elements, two LOP3 bit-selects make the low bytes (rot(E) & 0x80) | (b & 0x7F)
+ *            and the high bytes (b & 0x80) | (rot(E) & 0x7F) of four BF16 values and two prmt
+ *            interleave them: x = (s << 15) | (E << 7) | m (spec 4.3, 8.5).
+ * Shifts, disjoint-byte adds and flag arithmetic run as IMAD on the FMA pipe (FMul): the ALU pipe
+ * bounded the kernels. */
 #ifndef TCA_STRIP_DECODE_F_CUH
 #define TCA_STRIP_DECODE_F_CUH
 #include <cuda_runtime.h>
@@ -186,13 +189,6 @@ TCA_F_HD void f_table(uint32_t base, uint32_t &t0, uint32_t &t1) {
     t1 = rot_bytes(b + 0x07060504u);
 }
 
-/** A warp-uniform value in a per-lane register. ptxas keeps values derived from kernel parameters
- *  (like the exponent table) in uniform registers, and a PRMT cannot read those: every table
- *  lookup then paid an IMAD.MOV (8 per strip in the H200 SASS), and the F kernels are bound by
- *  instruction issue once the ALU work is on the FMA pipe. An identity shuffle gives a value
- *  ptxas cannot prove uniform: one SHFL per warp, once. */
-__device__ __forceinline__ uint32_t f_lane_reg(uint32_t x) { return __shfl_sync(0xFFFFFFFFu, x, threadIdx.x & 31u); }
-
 /** Per-lane prelude of one strip: codes and fallback flags of the four slices. */
 struct FLane {
     uint32_t c[4];  /* slice i's eight 3-bit codes, one per nibble (bit 3 of each nibble clear) */
@@ -321,7 +317,6 @@ __device__ __forceinline__ FCursor f_cursor(const uint8_t *stage, int ns, const 
     return FCursor{x, x + info.nexc, info.ok != 0};
 }
 
-/** Group of NG strips starting at stage strip h0 (records at stage + 1408 h0). */
 /** Inclusive warp scan step: x += (value of lane - d) where that lane exists; the shuffle's own
  *  predicate guards the add (one SHFL + one predicated IADD, no compare and select). */
 template <int D>
@@ -333,6 +328,7 @@ __device__ __forceinline__ void f_scan_step(uint32_t &x) {
         : "n"(D));
 }
 
+/** Group of NG strips starting at stage strip h0 (records at stage + 1408 h0). */
 template <int NG>
 __device__ __forceinline__ FGroup<NG> f_group(const uint8_t *stage, int h0, FCursor &X, uint32_t lane, const FMul &M) {
     FGroup<NG> G;
@@ -381,18 +377,35 @@ __device__ __forceinline__ void f_cursor_check(const TcaDevArraysF &a, const FCu
     if (X.ok && X.next != X.end && lane == 0) atomicOr(a.err, TCA_CUDA_ERR_F_COUNTS);
 }
 
+/** The per-warp constants of the decode: the exponent table and the FMA-pipe multipliers (FMul,
+ *  from the matrix descriptor). The table is moved into per-lane registers by an identity shuffle:
+ *  computed from a kernel parameter it is warp-uniform, ptxas keeps such values in uniform
+ *  registers, and a PRMT cannot read those, so every table lookup paid an IMAD.MOV (8 per strip
+ *  in the H200 SASS) in a kernel bound by instruction issue. One SHFL per value, once per warp. */
+struct FConsts {
+    uint32_t t0, t1;
+    FMul mul;
+};
+__device__ __forceinline__ FConsts f_consts(const TcaDevArraysF &a) {
+    uint32_t t0, t1;
+    f_table(a.base, t0, t1);
+    const uint32_t l = threadIdx.x & 31u;
+    return FConsts{__shfl_sync(0xFFFFFFFFu, t0, l), __shfl_sync(0xFFFFFFFFu, t1, l),
+                   FMul{a.mul_one, a.mul_minus1, a.mul_shr16}};
+}
+
 /** Decode strip h of a staged group. An inconsistent group (its error bit is already set; upload
  *  validation makes this unreachable, spec 8.8) is decoded with the record's own first bytes as its
  *  exceptions (xa = rec): the result is unspecified, every read stays inside the stage, and no
  *  branch or register zeroing is spent on it. */
 template <int NG>
 __device__ __forceinline__ void f_decode_strip(const uint8_t *stage, const FGroup<NG> &G, int h0, int h, uint32_t lane,
-                                               uint32_t t0, uint32_t t1, const FMul &M, uint32_t regs[16]) {
+                                               const FConsts &K, uint32_t regs[16]) {
     const SharedMem mem;
     const uint32_t rec = smem_addr(stage + kFRec * (h0 + h));
     const uint32_t xa = G.ok ? G.xa[h] : rec; /* rare path reads at most xa + 32 + 12 < rec + 1408 */
-    if (G.rare[h]) f_decode<true>(mem, rec, G.L[h], xa, lane, t0, t1, M, regs);
-    else f_decode<false>(mem, rec, G.L[h], xa, lane, t0, t1, M, regs);
+    if (G.rare[h]) f_decode<true>(mem, rec, G.L[h], xa, lane, K.t0, K.t1, K.mul, regs);
+    else f_decode<false>(mem, rec, G.L[h], xa, lane, K.t0, K.t1, K.mul, regs);
 }
 
 } // namespace tca_cuda

@@ -12,14 +12,13 @@
  * per output as the v1 kernel, so the results are bit-identical to it and to tca_gemm_ref.
  *
  * Per K tile a warp stages NS x 1408 record bytes plus the strips' exception slices (two bulk
- * copies on sm_90), runs the prelude of its strips (one interleaved scan), then decodes strip 0
- * -> 4 k16 slices of MMAs -> strip 1 -> ... No CTA barrier and no shared lookup table: the
- * exponent table lives in two registers (strip_decode_f.cuh). The B fragments of a K tile are
+ * copies on sm_90), then walks its strips two at a time: the pair's prelude (one shared scan),
+ * strip 0 -> 4 k16 slices of MMAs -> strip 1 -> ... No CTA barrier and no shared lookup table:
+ * the exponent table lives in two registers (strip_decode_f.cuh). The B fragments of a K tile are
  * loaded once and shared by the NS strips. Pipeline depth, NS and the register bound are launch
  * knobs (TcaCudaKnobs), chosen from the measurements in docs/kernel-notes.md. */
 #include <cuda_runtime.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include "gemm_common.cuh"
 #include "strip_decode_f.cuh"
 #include "tca_cuda_internal.h"
@@ -53,11 +52,7 @@ __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uin
     uint8_t *stages = wsm + kFBarBytes;
     const bool even_k = (a.cols & 1) == 0 && (reinterpret_cast<uintptr_t>(x) & 3) == 0;
     const uint64_t my_n = n_base + (lane >> 2);
-    uint32_t tab0, tab1;
-    f_table(a.base, tab0, tab1);
-    tab0 = f_lane_reg(tab0);
-    tab1 = f_lane_reg(tab1);
-    const FMul mul = {a.mul_one, a.mul_minus1, a.mul_shr16};
+    const FConsts K = f_consts(a);
 
     float acc[NS][NT][4];
 #pragma unroll
@@ -91,11 +86,11 @@ __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uin
         FCursor X = f_cursor(stage, NS, ring[0]);
 #pragma unroll
         for (int h0 = 0; h0 < NS; h0 += NG) {
-            const FGroup<NG> G = f_group<NG>(stage, h0, X, lane, mul);
+            const FGroup<NG> G = f_group<NG>(stage, h0, X, lane, K.mul);
 #pragma unroll
             for (int h = 0; h < NG; ++h) {
                 uint32_t regs[16];
-                f_decode_strip<NG>(stage, G, h0, h, lane, tab0, tab1, mul, regs);
+                f_decode_strip<NG>(stage, G, h0, h, lane, K, regs);
                 mma_strip<NT, PRE>(acc[h0 + h], regs, bfr, x, n_rows, a.cols, even_k, my_n, kt, lane);
             }
         }

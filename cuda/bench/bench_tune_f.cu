@@ -9,8 +9,9 @@
  * default one whatever is asked (the header line says which build this is).
  *
  * Usage: cuda_bench_tune_f [reps] [shape-filter] [configs] [N list]
- *   configs: comma-separated STAGES:STRIPS:MINB[:WARPS], e.g. "2:2:0,3:2:0,3:4:0" (default);
- *            0 (-1 for MINB) means the built-in default
+ *   configs: comma-separated STAGES:STRIPS:MINB[:WARPS[:PROBE]], e.g. "2:2:0,3:2:0,3:4:0"
+ *            (default); 0 (-1 for MINB) means the built-in default; PROBE (tuning builds, wrong
+ *            results, to time the parts): 1 skips the split-K reduction, 2 the decode and MMAs
  *   N list:  comma-separated, default "1,8,16,32"
  * Environment: TCA_BENCH_FLUSH=read (clean L2 flush, bench_common.h), TCA_BENCH_NO_SWEEP=1 (auto S
  * only). */
@@ -29,14 +30,14 @@
 #include "tca_cuda_internal.h"
 
 struct Config {
-    int stages, strips, minb, warps;
+    int stages, strips, minb, warps, probe;
 };
 
 static std::vector<Config> parse_configs(const char *s) {
     std::vector<Config> v;
     while (s && *s) {
-        Config c = {2, 2, 0, 0};
-        if (sscanf(s, "%d:%d:%d:%d", &c.stages, &c.strips, &c.minb, &c.warps) < 2) break;
+        Config c = {2, 2, 0, 0, 0};
+        if (sscanf(s, "%d:%d:%d:%d:%d", &c.stages, &c.strips, &c.minb, &c.warps, &c.probe) < 2) break;
         v.push_back(c);
         s = strchr(s, ',');
         if (s) ++s;
@@ -60,6 +61,7 @@ static void set_knobs(const Config &c) {
     k.f_strips = c.strips;
     k.f_min_blocks = c.minb;
     k.f_cta_warps = c.warps;
+    k.f_probe = c.probe;
 }
 
 int main(int argc, char **argv) {
@@ -122,7 +124,7 @@ int main(int argc, char **argv) {
         CK(cudaMalloc(&ws, wsb));
         printf("\n## %s: layout F %.1f MB\n", sh.name, cbytes / 1e6);
         for (int stg = 2; stg <= 4; ++stg) {
-            set_knobs({stg, 2, 0, 0});
+            set_knobs({stg, 2, 0, 0, 0});
             const double us = time_us([&] { tca_cuda_decompress(dmf, scratch, m * k, NULL); }, reps);
             std::vector<uint16_t> back(m * k);
             CK(cudaMemcpy(back.data(), scratch, m * k * 2, cudaMemcpyDeviceToHost));
@@ -131,7 +133,8 @@ int main(int argc, char **argv) {
                    memcmp(back.data(), w.data(), m * k * 2) ? "  MISMATCH" : "");
         }
         printf("| N | cuBLASLt us |");
-        for (const Config &c : cfgs) printf(" F %d:%d:%d:%d auto us (S) | x | best us (S) | x |", c.stages, c.strips, c.minb, c.warps);
+        for (const Config &c : cfgs) printf(" F %d:%d:%d:%d:%d auto us (S) | x | best us (S) | x |", c.stages, c.strips, c.minb, c.warps,
+                   c.probe);
         printf("\n|---|---|");
         for (size_t i = 0; i < cfgs.size(); ++i) printf("---|---|---|---|");
         printf("\n");
@@ -182,7 +185,8 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < ns.size(); ++i) printf("---|");
     printf("\n");
     for (size_t ci = 0; ci < cfgs.size(); ++ci) {
-        printf("| %d:%d:%d:%d |", cfgs[ci].stages, cfgs[ci].strips, cfgs[ci].minb, cfgs[ci].warps);
+        printf("| %d:%d:%d:%d:%d |", cfgs[ci].stages, cfgs[ci].strips, cfgs[ci].minb, cfgs[ci].warps,
+               cfgs[ci].probe);
         for (size_t ni = 0; ni < ns.size(); ++ni)
             printf(" %.3f / %.3f, min %.3f |", exp(la[ci][ni] / nshapes), exp(lb[ci][ni] / nshapes), mina[ci][ni]);
         printf("\n");

@@ -53,6 +53,7 @@ struct TcaDevArraysF {
                                   a stage of NS strips is f_stage_bytes(a, NS) */
     unsigned int *err;         /* device error word */
     uint32_t mul_one, mul_minus1, mul_shr16; /* 1, 0xFFFFFFFF, 0x10000: FMul (strip_decode_f.cuh) */
+    uint32_t probe;            /* TcaCudaKnobs::f_probe (tuning builds only; 0 otherwise) */
 };
 
 /* Error bits of the layout F kernels (never expected for validated data). */
@@ -94,6 +95,8 @@ struct TcaCudaKnobs {
     int f_strips;     /* ZipGEMM-F strips per warp and K tile: 2 (32-row slab) or 4 (64-row tile row) */
     int f_min_blocks; /* ZipGEMM-F __launch_bounds__ minimum CTAs per SM for N > 8 (0: none) */
     int f_cta_warps;  /* ZipGEMM-F warps per CTA: 1 or 4 (0: default) */
+    int f_probe;      /* tuning builds only, wrong results, for timing the parts: bit 0 skips the split-K
+                         reduction, bit 1 the decode and MMAs (staging and B loads stay) */
 };
 TcaCudaKnobs &tca_cuda_knobs(void);
 /* Whether the current device supports programmatic dependent launch (sm_90 and later). */

@@ -173,6 +173,7 @@ TcaCudaKnobs &tca_cuda_knobs(void) {
         d.f_min_blocks = e ? atoi(e) : -1; /* -1: default */
         e = getenv("TCA_CUDA_F_CTA_WARPS");
         d.f_cta_warps = e ? atoi(e) : 0;
+        d.f_probe = 0; /* set by cuda_bench_tune_f only */
         return d;
     }();
     return k;

@@ -84,17 +84,24 @@ __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uin
         /* strips in groups of two (spec 8.5 scans two at a time): fewer live registers at NS = 4 */
         constexpr int NG = NS < 2 ? NS : 2;
         FCursor X = f_cursor(stage, NS, ring[0]);
+        bool probe_skip = false;
+#if TCA_CUDA_TUNING
+        probe_skip = (a.probe & 2u) != 0; /* timing probe: staging and B loads only, no decode or MMA */
+        if (probe_skip && lane == 32) acc[0][0][0] += __uint_as_float(bfr[0][0][0]); /* keeps bfr live */
+#endif
+        if (!probe_skip) {
 #pragma unroll
-        for (int h0 = 0; h0 < NS; h0 += NG) {
-            const FGroup<NG> G = f_group<NG>(stage, h0, X, lane, K.mul);
+            for (int h0 = 0; h0 < NS; h0 += NG) {
+                const FGroup<NG> G = f_group<NG>(stage, h0, X, lane, K.mul);
 #pragma unroll
-            for (int h = 0; h < NG; ++h) {
-                uint32_t regs[16];
-                f_decode_strip<NG>(stage, G, h0, h, lane, K, regs);
-                mma_strip<NT, PRE>(acc[h0 + h], regs, bfr, x, n_rows, a.cols, even_k, my_n, kt, lane);
+                for (int h = 0; h < NG; ++h) {
+                    uint32_t regs[16];
+                    f_decode_strip<NG>(stage, G, h0, h, lane, K, regs);
+                    mma_strip<NT, PRE>(acc[h0 + h], regs, bfr, x, n_rows, a.cols, even_k, my_n, kt, lane);
+                }
             }
+            f_cursor_check(a, X, lane);
         }
-        f_cursor_check(a, X, lane);
         __syncwarp(); /* every lane is done with this stage before lane 0 refills it */
 #pragma unroll
         for (int i = 0; i < STAGES - 1; ++i) ring[i] = ring[i + 1];
@@ -202,9 +209,14 @@ cudaError_t tca_launch_zipgemm_f(const TcaDevArraysF &a, const uint16_t *x, uint
     const uint64_t nz = (n + 8 * (uint64_t)L.nt - 1) / (8 * (uint64_t)L.nt);
     if (nz > 65535) return cudaErrorInvalidConfiguration;
     dim3 grid(L.ctas_m(a), split_k, (unsigned)nz);
-    L.kernel<<<grid, (unsigned)L.w * 32, smem, stream>>>(a, x, n, split_k, y, y_f32, workspace);
+    TcaDevArraysF ap = a;
+    ap.probe = 0;
+#if TCA_CUDA_TUNING
+    ap.probe = (uint32_t)tca_cuda_knobs().f_probe; /* timing probes: wrong results by design */
+#endif
+    L.kernel<<<grid, (unsigned)L.w * 32, smem, stream>>>(ap, x, n, split_k, y, y_f32, workspace);
     e = cudaGetLastError();
-    if (e != cudaSuccess || split_k == 1) return e;
+    if (e != cudaSuccess || split_k == 1 || (ap.probe & 1u)) return e;
     return tca_launch_splitk_reduce(workspace, n * a.rows, split_k, y, y_f32, stream);
 }
 

@@ -36,6 +36,16 @@
         }                                                                                          \
     } while (0)
 
+/* A timed library call that fails would time nothing: stop instead. */
+#define CKT(call)                                                                                  \
+    do {                                                                                           \
+        tca_status t_ = (call);                                                                    \
+        if (t_ != TCA_OK) {                                                                        \
+            fprintf(stderr, "tca error %s at %s:%d\n", tca_status_name(t_), __FILE__, __LINE__);   \
+            exit(2);                                                                               \
+        }                                                                                          \
+    } while (0)
+
 static void *g_flush = NULL;
 static const size_t kFlushBytes = 256u << 20;
 static cudaEvent_t g_ev0, g_ev1;

@@ -11,7 +11,8 @@
  * Usage: cuda_bench_tune_f [reps] [shape-filter] [configs] [N list]
  *   configs: comma-separated STAGES:STRIPS:MINB[:WARPS[:PROBE]], e.g. "2:2:0,3:2:0,3:4:0"
  *            (default); 0 (-1 for MINB) means the built-in default; PROBE (tuning builds, wrong
- *            results, to time the parts): 1 skips the split-K reduction, 2 the decode and MMAs
+ *            results, to time the parts): 1 skips the split-K reduction, 2 the decode and MMAs;
+ *            4 (correct results) uses the previous, one-load-per-split reduction kernel
  *   N list:  comma-separated, default "1,8,16,32"
  * Environment: TCA_BENCH_FLUSH=read (clean L2 flush, bench_common.h), TCA_BENCH_NO_SWEEP=1 (auto S
  * only). */
@@ -119,13 +120,22 @@ int main(int argc, char **argv) {
             gaussian_parallel(x, 1.0, 77);
             CK(cudaMemcpy(dx, x.data(), x.size() * 2, cudaMemcpyHostToDevice));
         }
-        const size_t wsb = (size_t)64 * nmax * m * sizeof(float);
+        size_t wsb = 0; /* the largest of every S this run may ask for */
+        for (uint64_t n : ns)
+            for (uint32_t s = 1; s <= 64 && s <= (k + 63) / 64; ++s) {
+                size_t b = 0;
+                if (tca_cuda_gemm_workspace_size(dmf, n, s, &b) == TCA_OK) wsb = std::max(wsb, b);
+            }
+        for (uint64_t n : ns) {
+            size_t b = 0;
+            if (tca_cuda_gemm_workspace_size(dmf, n, 0, &b) == TCA_OK) wsb = std::max(wsb, b);
+        }
         void *ws;
         CK(cudaMalloc(&ws, wsb));
         printf("\n## %s: layout F %.1f MB\n", sh.name, cbytes / 1e6);
         for (int stg = 2; stg <= 4; ++stg) {
             set_knobs({stg, 2, 0, 0, 0});
-            const double us = time_us([&] { tca_cuda_decompress(dmf, scratch, m * k, NULL); }, reps);
+            const double us = time_us([&] { CKT(tca_cuda_decompress(dmf, scratch, m * k, NULL)); }, reps);
             std::vector<uint16_t> back(m * k);
             CK(cudaMemcpy(back.data(), scratch, m * k * 2, cudaMemcpyDeviceToHost));
             printf("decompressor F, %d stages: %.1f us, %.3f TB/s read+write%s\n", stg, us,
@@ -151,12 +161,12 @@ int main(int argc, char **argv) {
                 set_knobs(cfgs[ci]);
                 const uint32_t sa = tca_cuda_gemm_auto_split(dmf, n);
                 const double ta =
-                    time_us([&] { tca_cuda_gemm(dmf, dx, n, sa, dy, NULL, ws, wsb, NULL); }, reps);
+                    time_us([&] { CKT(tca_cuda_gemm(dmf, dx, n, sa, dy, NULL, ws, wsb, NULL)); }, reps);
                 double tb = ta;
                 uint32_t sb = sa;
                 for (uint32_t s : s_cand) {
                     if (no_sweep || s > (k + 63) / 64 || s == sa) continue;
-                    const double t = time_us([&] { tca_cuda_gemm(dmf, dx, n, s, dy, NULL, ws, wsb, NULL); }, reps);
+                    const double t = time_us([&] { CKT(tca_cuda_gemm(dmf, dx, n, s, dy, NULL, ws, wsb, NULL)); }, reps);
                     if (t < tb) {
                         tb = t;
                         sb = s;

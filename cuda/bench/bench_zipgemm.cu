@@ -99,19 +99,21 @@ int main(int argc, char **argv) {
         for (uint64_t n : ns)
             for (uint32_t s : s_cand) {
                 size_t b = 0;
-                if (s <= (k + 63) / 64 && tca_cuda_gemm_workspace_size(dm, n, s, &b) == TCA_OK) wsb = std::max(wsb, b);
+                if (s > (k + 63) / 64) continue;
+                if (tca_cuda_gemm_workspace_size(dm, n, s, &b) == TCA_OK) wsb = std::max(wsb, b);
+                if (tca_cuda_gemm_workspace_size(dmf, n, s, &b) == TCA_OK) wsb = std::max(wsb, b);
             }
         for (uint64_t n : ns) {
             size_t b = 0;
-            tca_cuda_gemm_workspace_size(dm, n, 0, &b);
-            wsb = std::max(wsb, b);
+            if (tca_cuda_gemm_workspace_size(dm, n, 0, &b) == TCA_OK) wsb = std::max(wsb, b);
+            if (tca_cuda_gemm_workspace_size(dmf, n, 0, &b) == TCA_OK) wsb = std::max(wsb, b);
         }
         void *ws = NULL;
         if (wsb) CK(cudaMalloc(&ws, wsb));
         uint16_t *scratch;
         CK(cudaMalloc(&scratch, m * k * 2));
 
-        const double dec_us = time_us([&] { tca_cuda_decompress(dm, scratch, m * k, NULL); }, g_reps);
+        const double dec_us = time_us([&] { CKT(tca_cuda_decompress(dm, scratch, m * k, NULL)); }, g_reps);
         {
             /* decompressor must reproduce W exactly (spot check of the benchmark's own data) */
             std::vector<uint16_t> back(m * k);
@@ -121,7 +123,7 @@ int main(int argc, char **argv) {
                 return 1;
             }
         }
-        const double decf_us = time_us([&] { tca_cuda_decompress(dmf, scratch, m * k, NULL); }, g_reps);
+        const double decf_us = time_us([&] { CKT(tca_cuda_decompress(dmf, scratch, m * k, NULL)); }, g_reps);
         {
             std::vector<uint16_t> back(m * k);
             CK(cudaMemcpy(back.data(), scratch, m * k * 2, cudaMemcpyDeviceToHost));
@@ -149,12 +151,12 @@ int main(int argc, char **argv) {
                 lt_us = std::min(lt_us, time_us([&] { lt_run(lt, a, dw, dx, dy); }, g_reps));
             lt_free(lt);
             const uint32_t sa = tca_cuda_gemm_auto_split(dm, n);
-            const double za = time_us([&] { tca_cuda_gemm(dm, dx, n, sa, dy, NULL, ws, wsb, NULL); }, g_reps);
+            const double za = time_us([&] { CKT(tca_cuda_gemm(dm, dx, n, sa, dy, NULL, ws, wsb, NULL)); }, g_reps);
             double zb = za;
             uint32_t sb = sa;
             for (uint32_t s : s_cand) {
                 if (s > (k + 63) / 64 || s == sa) continue;
-                const double t = time_us([&] { tca_cuda_gemm(dm, dx, n, s, dy, NULL, ws, wsb, NULL); }, g_reps);
+                const double t = time_us([&] { CKT(tca_cuda_gemm(dm, dx, n, s, dy, NULL, ws, wsb, NULL)); }, g_reps);
                 if (t < zb) {
                     zb = t;
                     sb = s;
@@ -164,12 +166,12 @@ int main(int argc, char **argv) {
             CK(cudaGetLastError());
             /* layout F: the same automatic S (same work split) and the same sweep */
             const uint32_t fa_s = tca_cuda_gemm_auto_split(dmf, n);
-            const double fa = time_us([&] { tca_cuda_gemm(dmf, dx, n, fa_s, dy, NULL, ws, wsb, NULL); }, g_reps);
+            const double fa = time_us([&] { CKT(tca_cuda_gemm(dmf, dx, n, fa_s, dy, NULL, ws, wsb, NULL)); }, g_reps);
             double fb = fa;
             uint32_t fb_s = fa_s;
             for (uint32_t s : s_cand) {
                 if (s > (k + 63) / 64 || s == fa_s) continue;
-                const double t = time_us([&] { tca_cuda_gemm(dmf, dx, n, s, dy, NULL, ws, wsb, NULL); }, g_reps);
+                const double t = time_us([&] { CKT(tca_cuda_gemm(dmf, dx, n, s, dy, NULL, ws, wsb, NULL)); }, g_reps);
                 if (t < fb) {
                     fb = t;
                     fb_s = s;
@@ -202,7 +204,7 @@ int main(int argc, char **argv) {
             printf("large-N: | N | ZipGEMM us | decomp+cuBLAS us |\n");
             for (uint64_t n : big) {
                 const int r = std::max(5, g_reps / 3);
-                const double f = time_us([&] { tca_cuda_gemm(dm, bx, n, 0, by, NULL, NULL, 0, NULL); }, r);
+                const double f = time_us([&] { CKT(tca_cuda_gemm(dm, bx, n, 0, by, NULL, NULL, 0, NULL)); }, r);
                 const double d = time_us([&] { tca_cuda_gemm_dense(dm, bx, n, by, scratch, NULL); }, r);
                 printf("large-N: | %llu | %.1f | %.1f |\n", (unsigned long long)n, f, d);
             }

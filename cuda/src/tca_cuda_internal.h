@@ -95,8 +95,9 @@ struct TcaCudaKnobs {
     int f_strips;     /* ZipGEMM-F strips per warp and K tile: 2 (32-row slab) or 4 (64-row tile row) */
     int f_min_blocks; /* ZipGEMM-F __launch_bounds__ minimum CTAs per SM for N > 8 (0: none) */
     int f_cta_warps;  /* ZipGEMM-F warps per CTA: 1 or 4 (0: default) */
-    int f_probe;      /* tuning builds only, wrong results, for timing the parts: bit 0 skips the split-K
-                         reduction, bit 1 the decode and MMAs (staging and B loads stay) */
+    int f_probe;      /* tuning builds only, for timing the parts: bit 0 skips the split-K reduction, bit 1
+                         the decode and MMAs (both wrong results); bit 2 selects the previous
+                         (one load per split) reduction kernel */
 };
 TcaCudaKnobs &tca_cuda_knobs(void);
 /* Whether the current device supports programmatic dependent launch (sm_90 and later). */

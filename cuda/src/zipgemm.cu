@@ -17,6 +17,7 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 #include <stdint.h>
+#include <type_traits>
 #include <stdlib.h>
 #include "gemm_common.cuh"
 #include "strip_decode.cuh"
@@ -98,10 +99,49 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays
     store_acc<NT>(acc, 2 * pair, lane, a.rows, n_rows, n_base, split_k, s, y, y_f32, ws);
 }
 
-/** mma-semantics 6.3: r = p0; r = r + p1; ... in increasing split order, binary32 RNE adds. */
+/** mma-semantics 6.3: r = p0; r = r + p1; ... in increasing split order, binary32 RNE adds.
+ *  Each thread folds V consecutive outputs (V = 4: 16-byte loads, when the output count is a
+ *  multiple of 4) and issues the loads of 8 splits before their adds: the partials sit in L2
+ *  after the GEMM, so the kernel is bound by load latency, and a chain of one dependent load per
+ *  split cost 2.5-4 us on the small layer shapes (docs/kernel-notes.md "Layout F v4"). */
+constexpr uint32_t kReduceBatch = 8;
+template <int V>
 __global__ void splitk_reduce_kernel(const float *__restrict__ ws, uint64_t count, uint32_t split_k, uint16_t *y,
                                      uint32_t *y_f32) {
     grid_dependency_wait(); /* launched early (PDL): wait until the GEMM's partials are all written */
+    using Vec = typename std::conditional<V == 4, float4, float>::type;
+    const Vec *w = reinterpret_cast<const Vec *>(ws);
+    const uint64_t vcount = count / V; /* count % V == 0 */
+    for (uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x; i < vcount;
+         i += (uint64_t)gridDim.x * blockDim.x) {
+        float r[V];
+        for (uint32_t q0 = 0; q0 < split_k; q0 += kReduceBatch) {
+            Vec p[kReduceBatch];
+#pragma unroll
+            for (uint32_t j = 0; j < kReduceBatch; ++j)
+                if (q0 + j < split_k) p[j] = w[(uint64_t)(q0 + j) * vcount + i];
+#pragma unroll
+            for (uint32_t j = 0; j < kReduceBatch; ++j) {
+                if (q0 + j >= split_k) break;
+                const float *pv = reinterpret_cast<const float *>(&p[j]);
+#pragma unroll
+                for (int c = 0; c < V; ++c) r[c] = q0 + j == 0 ? pv[c] : __fadd_rn(r[c], pv[c]);
+            }
+        }
+#pragma unroll
+        for (int c = 0; c < V; ++c) {
+            if (y) y[V * i + c] = bf16_rne(r[c]);
+            if (y_f32) y_f32[V * i + c] = f32_bits(r[c]);
+        }
+    }
+}
+
+#if TCA_CUDA_TUNING
+/** The previous reduction (one dependent load per split), kept in tuning builds for A/B timing
+ *  (cuda_bench_tune_f probe 4). */
+__global__ void splitk_reduce_kernel_chain(const float *__restrict__ ws, uint64_t count, uint32_t split_k,
+                                           uint16_t *y, uint32_t *y_f32) {
+    grid_dependency_wait();
     for (uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x; i < count;
          i += (uint64_t)gridDim.x * blockDim.x) {
         float r = ws[i];
@@ -110,6 +150,7 @@ __global__ void splitk_reduce_kernel(const float *__restrict__ ws, uint64_t coun
         if (y_f32) y_f32[i] = f32_bits(r);
     }
 }
+#endif
 
 template <int NT, int STAGES>
 static cudaError_t launch_nt(const TcaDevArrays &a, const uint16_t *x, uint64_t n, uint32_t split_k, uint16_t *y,
@@ -141,14 +182,19 @@ static cudaError_t launch_stages(const TcaDevArrays &a, const uint16_t *x, uint6
 /** The deterministic split-K reduction, shared by ZipGEMM v1 and F. */
 cudaError_t tca_launch_splitk_reduce(const float *ws, uint64_t count, uint32_t split_k, uint16_t *y, uint32_t *y_f32,
                                      cudaStream_t stream) {
-    uint64_t blocks = (count + 255) / 256;
+    /* 16-byte loads when every split's plane of partials stays 16-byte aligned (the workspace
+     * itself is a device allocation or at least 16-byte aligned by the caller's contract) */
+    const int v = count % 4 == 0 && (reinterpret_cast<uintptr_t>(ws) & 15u) == 0 ? 4 : 1;
+    /* 128-thread blocks: the small shapes (a few thousand outputs) spread over more SMs */
+    uint64_t blocks = (count / v + 127) / 128;
     if (blocks > 65535ull * 16) blocks = 65535ull * 16;
+    if (blocks < 1) blocks = 1;
     /* sm_90: programmatic dependent launch, so the reduction's launch overlaps the GEMM's tail
      * (the GEMM kernels trigger it once all their CTAs run; the reduction waits for their memory
      * with griddepcontrol.wait). Saves a few microseconds on the small layer shapes. */
     cudaLaunchConfig_t cfg = {};
     cfg.gridDim = dim3((unsigned)blocks);
-    cfg.blockDim = dim3(256);
+    cfg.blockDim = dim3(128);
     cfg.stream = stream;
     cudaLaunchAttribute attr[1];
     attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
@@ -157,7 +203,15 @@ cudaError_t tca_launch_splitk_reduce(const float *ws, uint64_t count, uint32_t s
         cfg.attrs = attr;
         cfg.numAttrs = 1;
     }
-    return cudaLaunchKernelEx(&cfg, tca_cuda::splitk_reduce_kernel, ws, count, split_k, y, y_f32);
+#if TCA_CUDA_TUNING
+    if (tca_cuda_knobs().f_probe & 4) {
+        cfg.gridDim = dim3((unsigned)((count + 255) / 256 < 65535ull * 16 ? (count + 255) / 256 : 65535ull * 16));
+        cfg.blockDim = dim3(256);
+        return cudaLaunchKernelEx(&cfg, tca_cuda::splitk_reduce_kernel_chain, ws, count, split_k, y, y_f32);
+    }
+#endif
+    if (v == 4) return cudaLaunchKernelEx(&cfg, tca_cuda::splitk_reduce_kernel<4>, ws, count, split_k, y, y_f32);
+    return cudaLaunchKernelEx(&cfg, tca_cuda::splitk_reduce_kernel<1>, ws, count, split_k, y, y_f32);
 }
 
 /** Pipeline depth: 2 by default; TCA_CUDA_STAGES=3 selects 3 (for measurements). */

@@ -252,6 +252,44 @@ static void check_gemm(tca_cuda_matrix *dm, const char *layout, const GemmFixtur
     cudaFree(df);
 }
 
+/* S > 1 with a caller-provided workspace whose previous contents are arbitrary: random bytes, all
+ * ones, all zeros, then the same workspace again (what the previous call left). The API promises
+ * that a workspace needs no initialisation; every run must give the reference Y. */
+static void check_gemm_workspace(tca_cuda_matrix *dm, const char *layout, const GemmFixture &fx, const uint16_t *dx,
+                                 uint64_t n, uint32_t split, const std::vector<uint16_t> &yref, tca_prng *r) {
+    const uint64_t m = fx.m;
+    size_t wsb = 0;
+    tca_status st = tca_cuda_gemm_workspace_size(dm, n, split, &wsb);
+    EXPECT(st == TCA_OK && wsb > 0, "workspace size (%s) S=%u: %s %zu", layout, split, tca_status_name(st), wsb);
+    if (st != TCA_OK || wsb == 0) return;
+    std::vector<uint8_t> fill_bytes(wsb);
+    void *ws = NULL;
+    uint16_t *dy = NULL;
+    CUDA_OK(cudaMalloc(&ws, wsb));
+    CUDA_OK(cudaMalloc(&dy, n * m * 2));
+    for (int pass = 0; pass < 4; ++pass) {
+        if (pass < 3) {
+            for (size_t i = 0; i < wsb; ++i)
+                fill_bytes[i] = pass == 0 ? (uint8_t)tca_prng_u64(r) : pass == 1 ? 0xFF : 0x00;
+            CUDA_OK(cudaMemcpy(ws, fill_bytes.data(), wsb, cudaMemcpyHostToDevice));
+        }
+        CUDA_OK(cudaMemset(dy, 0xEE, n * m * 2));
+        st = tca_cuda_gemm(dm, dx, n, split, dy, NULL, ws, wsb, NULL);
+        CUDA_OK(cudaDeviceSynchronize());
+        std::vector<uint16_t> hy(n * m);
+        CUDA_OK(cudaMemcpy(hy.data(), dy, n * m * 2, cudaMemcpyDeviceToHost));
+        size_t bad = 0;
+        for (size_t i = 0; i < n * m; ++i) bad += hy[i] != yref[i];
+        ++g_cases;
+        EXPECT(st == TCA_OK && bad == 0, "gemm (%s, workspace %s) M=%llu K=%llu N=%llu S=%u: %s, %zu of %llu differ",
+               layout, pass == 0 ? "random" : pass == 1 ? "0xFF" : pass == 2 ? "zero" : "reused",
+               (unsigned long long)m, (unsigned long long)fx.k, (unsigned long long)n, split, tca_status_name(st), bad,
+               (unsigned long long)(n * m));
+    }
+    cudaFree(dy);
+    cudaFree(ws);
+}
+
 /* One (N, S) case: the reference on the v1 encoding, then both layouts' kernels on the same X.
  * split = 0 (automatic): each layout has its own rule, so the reference is computed at each
  * layout's automatic S (ref_split is ignored). */
@@ -281,6 +319,7 @@ static void test_gemm(GemmFixture &fx, uint64_t n, uint32_t split, uint32_t ref_
             }
         }
         check_gemm(fx.dmf, "F", fx, dx, n, split, yref, fref);
+        if (f_split > 1) check_gemm_workspace(fx.dmf, "F", fx, dx, n, f_split, yref, r);
     }
     cudaFree(dx);
 }
@@ -392,9 +431,10 @@ static void test_api(tca_prng *r) {
     EXPECT(tca_cuda_gemm(dmf, dx, 4, 4, dy, NULL, NULL, 0, NULL) == TCA_ERROR_PARAM_SPLIT_K, "F gemm S = T + 1");
     EXPECT(tca_cuda_gemm(dmf, dx, 4, 3, dy, NULL, dy, 8, NULL) == TCA_ERROR_PARAM_DST_TOO_SMALL, "F small workspace");
     EXPECT(tca_cuda_decompress(dmf, dy, 64 * 130 - 1, NULL) == TCA_ERROR_PARAM_DST_TOO_SMALL, "F decompress dst");
-    EXPECT(tca_cuda_gemm_workspace_size(dmf, 4, 3, &ws) == TCA_OK && ws == 3 * 4 * 64 * 4, "F workspace S=3");
+    EXPECT(tca_cuda_gemm_workspace_size(dmf, 4, 3, &ws) == TCA_OK && ws == 3 * 4 * 64 * 4, "F workspace S=3: %zu", ws);
+    EXPECT(tca_cuda_gemm_workspace_size(dmf, 4, 1, &ws) == TCA_OK && ws == 0, "F workspace S=1");
     EXPECT(tca_cuda_matrix_check(dmf) == TCA_OK, "F error word clear");
-    g_cases += 12;
+    g_cases += 13;
     tca_cuda_matrix_free(dmf);
     tca_tbe_f_matrix_free(fm);
     cudaFree(dx);

@@ -102,8 +102,9 @@ __global__ void __launch_bounds__(kWarps * 32) zipgemm_kernel(const TcaDevArrays
 /** mma-semantics 6.3: r = p0; r = r + p1; ... in increasing split order, binary32 RNE adds.
  *  Each thread folds V consecutive outputs (V = 4: 16-byte loads, when the output count is a
  *  multiple of 4) and issues the loads of 8 splits before their adds: the partials sit in L2
- *  after the GEMM, so the kernel is bound by load latency, and a chain of one dependent load per
- *  split cost 2.5-4 us on the small layer shapes (docs/kernel-notes.md "Layout F v4"). */
+ *  after the GEMM, so the kernel is bound by load latency rather than bandwidth. (The whole
+ *  reduction step, dependency wait included, costs 2.5-4 us on the small layer shapes; batching
+ *  the loads recovered about 0.5 us of it: docs/kernel-notes.md "Layout F v4".) */
 constexpr uint32_t kReduceBatch = 8;
 template <int V>
 __global__ void splitk_reduce_kernel(const float *__restrict__ ws, uint64_t count, uint32_t split_k, uint16_t *y,

@@ -183,8 +183,8 @@ static cudaError_t launch_stages(const TcaDevArrays &a, const uint16_t *x, uint6
 /** The deterministic split-K reduction, shared by ZipGEMM v1 and F. */
 cudaError_t tca_launch_splitk_reduce(const float *ws, uint64_t count, uint32_t split_k, uint16_t *y, uint32_t *y_f32,
                                      cudaStream_t stream) {
-    /* 16-byte loads when every split's plane of partials stays 16-byte aligned (the workspace
-     * itself is a device allocation or at least 16-byte aligned by the caller's contract) */
+    /* 16-byte loads when every split's plane of partials is 16-byte aligned: the workspace is
+     * (any device allocation is) and each plane holds a multiple of 4 outputs */
     const int v = count % 4 == 0 && (reinterpret_cast<uintptr_t>(ws) & 15u) == 0 ? 4 : 1;
     /* 128-thread blocks: the small shapes (a few thousand outputs) spread over more SMs */
     uint64_t blocks = (count / v + 127) / 128;

@@ -70,7 +70,11 @@ uint32_t tca_cuda_gemm_auto_split(const tca_cuda_matrix *w, uint64_t n);
  *  (may be NULL). split_k: 1..ceil(cols/64), or 0 for the automatic choice. workspace: device,
  *  tca_cuda_gemm_workspace_size bytes, or NULL (then it is allocated stream-ordered).
  *  Bit-exact with tca_gemm_ref for the sm90 profile on sm_90 and for the sm80 profile on sm_80/86
- *  (both use the standard m16n8k16 k order). Asynchronous on `stream`.
+ *  (both use the standard m16n8k16 k order). Asynchronous on `stream`. Layout F on sm_90 is
+ *  launched with programmatic dependent launch: it may start while the previous kernel in
+ *  `stream` finishes (staging W, which must not change while the call is queued), but it reads
+ *  x and writes y, y_f32 and the workspace only after that kernel has completed and its memory
+ *  is visible (TCA_CUDA_F_PDL=0 in the environment: a plain launch).
  *  @return TCA_OK, TCA_ERROR_PARAM_NULL, TCA_ERROR_PARAM_SHAPE (n = 0, n > 65535*64 = 4194240 or
  *          the workspace size overflows),
  *          TCA_ERROR_PARAM_SPLIT_K, TCA_ERROR_PARAM_DST_TOO_SMALL (ws_bytes too small),

@@ -88,13 +88,15 @@ uint32_t tca_zipgemm_f_auto_split(const TcaDevArraysF &a, uint64_t n);
 cudaError_t tca_launch_splitk_reduce(const float *ws, uint64_t count, uint32_t split_k, uint16_t *y, uint32_t *y_f32,
                                      cudaStream_t stream);
 /* Launch configuration knobs, read once from the environment (TCA_CUDA_STAGES, TCA_CUDA_F_STRIPS,
- * TCA_CUDA_F_MIN_BLOCKS, TCA_CUDA_F_CTA_WARPS); the tuning program (cuda/bench/bench_tune_f.cu) sets them directly.
+ * TCA_CUDA_F_MIN_BLOCKS, TCA_CUDA_F_CTA_WARPS, TCA_CUDA_F_PDL); the tuning program (cuda/bench/bench_tune_f.cu) sets them directly.
  * A configuration the build did not instantiate falls back to the default one. */
 struct TcaCudaKnobs {
     int stages;       /* strip pipeline depth: 2, 3 or 4 (v1 kernels: 2 or 3) */
     int f_strips;     /* ZipGEMM-F strips per warp and K tile: 2 (32-row slab) or 4 (64-row tile row) */
     int f_min_blocks; /* ZipGEMM-F __launch_bounds__ minimum CTAs per SM for N > 8 (0: none) */
     int f_cta_warps;  /* ZipGEMM-F warps per CTA: 1 or 4 (0: default) */
+    int f_pdl;        /* ZipGEMM-F launched with programmatic dependent launch on sm_90 (1, default;
+                         TCA_CUDA_F_PDL=0: plain launch) */
     int f_probe;      /* tuning builds only, for timing the parts: bit 0 skips the split-K reduction, bit 1
                          the decode and MMAs (both wrong results); bit 2 selects the previous
                          (one load per split) reduction kernel */

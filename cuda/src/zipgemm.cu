@@ -109,7 +109,8 @@ constexpr uint32_t kReduceBatch = 8;
 template <int V>
 __global__ void splitk_reduce_kernel(const float *__restrict__ ws, uint64_t count, uint32_t split_k, uint16_t *y,
                                      uint32_t *y_f32) {
-    grid_dependency_wait(); /* launched early (PDL): wait until the GEMM's partials are all written */
+    grid_dependents_launch(); /* a following PDL kernel (the next ZipGEMM-F) may start its prologue */
+    grid_dependency_wait();   /* launched early (PDL): wait until the GEMM's partials are all written */
     using Vec = typename std::conditional<V == 4, float4, float>::type;
     const Vec *w = reinterpret_cast<const Vec *>(ws);
     const uint64_t vcount = count / V; /* count % V == 0 */
@@ -228,6 +229,8 @@ TcaCudaKnobs &tca_cuda_knobs(void) {
         d.f_min_blocks = e ? atoi(e) : -1; /* -1: default */
         e = getenv("TCA_CUDA_F_CTA_WARPS");
         d.f_cta_warps = e ? atoi(e) : 0;
+        e = getenv("TCA_CUDA_F_PDL");
+        d.f_pdl = e ? atoi(e) != 0 : 1;
         d.f_probe = 0; /* set by cuda_bench_tune_f only */
         return d;
     }();

@@ -68,6 +68,11 @@ __device__ __forceinline__ void zipgemm_f_body(const TcaDevArraysF &a, const uin
         if (t0 + i < t1) ring[i] = stage_f<NS>(a, stages + i * stage_bytes, srow0, t0 + i, lane, bars + 8 * i);
         else stage_none();
     }
+    /* Launched with programmatic dependent launch (sm_90), the kernel may start while the previous
+     * kernel of the stream still runs: W is the caller's immutable upload, so its first tiles are
+     * already on their way; X, Y and the workspace may belong to that kernel, so nothing touches
+     * them before it has completed and its memory is visible. A no-op without PDL. */
+    grid_dependency_wait();
     for (uint32_t kt = t0; kt < t1; ++kt) {
         const uint32_t it = kt - t0;
         if (kt + STAGES - 1 < t1)
@@ -214,8 +219,19 @@ cudaError_t tca_launch_zipgemm_f(const TcaDevArraysF &a, const uint16_t *x, uint
 #if TCA_CUDA_TUNING
     ap.probe = (uint32_t)tca_cuda_knobs().f_probe; /* timing probes: wrong results by design */
 #endif
-    L.kernel<<<grid, (unsigned)L.w * 32, smem, stream>>>(ap, x, n, split_k, y, y_f32, workspace);
-    e = cudaGetLastError();
+    cudaLaunchConfig_t cfg = {};
+    cfg.gridDim = grid;
+    cfg.blockDim = dim3((unsigned)L.w * 32);
+    cfg.dynamicSmemBytes = smem;
+    cfg.stream = stream;
+    cudaLaunchAttribute attr[1];
+    attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attr[0].val.programmaticStreamSerializationAllowed = 1;
+    if (tca_cuda_has_pdl() && tca_cuda_knobs().f_pdl) { /* overlap the previous kernel's tail */
+        cfg.attrs = attr;
+        cfg.numAttrs = 1;
+    }
+    e = cudaLaunchKernelEx(&cfg, L.kernel, ap, x, n, split_k, y, y_f32, workspace);
     if (e != cudaSuccess || split_k == 1 || (ap.probe & 1u)) return e;
     return tca_launch_splitk_reduce(workspace, n * a.rows, split_k, y, y_f32, stream);
 }

@@ -443,6 +443,73 @@ static void test_api(tca_prng *r) {
     tca_tbe_matrix_free(mat);
 }
 
+/* Programmatic dependent launch (sm_90): a producer kernel that lets its dependents launch at
+ * once, then writes X only after about a millisecond. ZipGEMM-F, launched with PDL, may start
+ * during that time; it must not read X (nor write Y or the workspace) before the producer has
+ * completed. Reading X early would multiply the stale zeros: the result must equal the reference
+ * on the producer's X. */
+__global__ void late_producer(const uint16_t *src, uint16_t *dst, uint64_t count, long long spin) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+#endif
+    const long long t0 = clock64();
+    while (clock64() - t0 < spin) {
+    }
+    for (uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x; i < count; i += (uint64_t)gridDim.x * blockDim.x)
+        dst[i] = src[i];
+}
+
+static void test_pdl_ordering(const tca_mma_profile *prof, tca_prng *r) {
+    const uint64_t m = 256, k = 1024, n = 8;
+    std::vector<uint16_t> w(m * k), x(n * k);
+    fill(w, GAUSS, r);
+    fill_x(x, GAUSS, r);
+    tca_tbe_matrix *mat = encode(w, m, k, GAUSS);
+    tca_tbe_f_matrix *fm = NULL;
+    tca_cuda_matrix *dmf = NULL;
+    EXPECT(tca_tbe_f_from_v1(&mat->view, NULL, &fm) == TCA_OK, "transcode");
+    EXPECT(fm && tca_cuda_matrix_upload_f(&fm->view, &dmf) == TCA_OK, "upload_f");
+    cudaStream_t stream;
+    CUDA_OK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    uint16_t *dsrc = NULL, *dx = NULL, *dy = NULL;
+    CUDA_OK(cudaMalloc(&dsrc, n * k * 2));
+    CUDA_OK(cudaMalloc(&dx, n * k * 2));
+    CUDA_OK(cudaMalloc(&dy, n * m * 2));
+    CUDA_OK(cudaMemcpy(dsrc, x.data(), n * k * 2, cudaMemcpyHostToDevice));
+    for (uint32_t split : {1u, 4u}) {
+        std::vector<uint16_t> yref(n * m), hy(n * m);
+        if (tca_gemm_ref(&mat->view, x.data(), n, prof, split, yref.data(), NULL) != TCA_OK) {
+            fprintf(stderr, "tca_gemm_ref failed\n");
+            exit(1);
+        }
+        size_t wsb = 0;
+        void *ws = NULL;
+        EXPECT(dmf && tca_cuda_gemm_workspace_size(dmf, n, split, &wsb) == TCA_OK, "workspace size");
+        if (wsb) CUDA_OK(cudaMalloc(&ws, wsb)); /* allocated beforehand: nothing between the two kernels */
+        CUDA_OK(cudaMemset(dx, 0, n * k * 2));
+        CUDA_OK(cudaMemset(dy, 0xEE, n * m * 2));
+        CUDA_OK(cudaDeviceSynchronize());
+        late_producer<<<8, 256, 0, stream>>>(dsrc, dx, n * k, 2000000);
+        CUDA_OK(cudaGetLastError());
+        const tca_status st = dmf ? tca_cuda_gemm(dmf, dx, n, split, dy, NULL, ws, wsb, stream) : TCA_ERROR_PARAM_NULL;
+        CUDA_OK(cudaStreamSynchronize(stream));
+        CUDA_OK(cudaMemcpy(hy.data(), dy, n * m * 2, cudaMemcpyDeviceToHost));
+        size_t bad = 0;
+        for (size_t i = 0; i < n * m; ++i) bad += hy[i] != yref[i];
+        ++g_cases;
+        EXPECT(st == TCA_OK && bad == 0, "F gemm after a late producer (PDL) S=%u: %s, %zu of %llu differ", split,
+               tca_status_name(st), bad, (unsigned long long)(n * m));
+        if (ws) CUDA_OK(cudaFree(ws));
+    }
+    cudaFree(dsrc);
+    cudaFree(dx);
+    cudaFree(dy);
+    CUDA_OK(cudaStreamDestroy(stream));
+    tca_cuda_matrix_free(dmf);
+    tca_tbe_f_matrix_free(fm);
+    tca_tbe_matrix_free(mat);
+}
+
 /* The large-N path is not contract-exact; check it against the FP32 reference within a bound that
  * any fp32-accumulating order meets (catches layout errors, not rounding differences). */
 static void test_dense_path(tca_prng *r) {
@@ -540,6 +607,7 @@ int main(void) {
         test_gemm_shape(320, 1000, MIXED, all_n, prof, &r);
         test_gemm_shape(64, 4096, LANE_PATTERN, {1, 8, 32}, prof, &r);
     }
+    test_pdl_ordering(prof, &r);
     test_dense_path(&r);
 
     printf("test_kernels: %d cases, %d failures\n", g_cases, g_failures);

@@ -248,6 +248,27 @@ static void lt_free(LtGemm &g) {
     cublasLtMatmulDescDestroy(g.op);
 }
 
+/** Whether a CUDA device is present (else says so: the programs then exit with 77). */
+static bool bench_have_device(void) {
+    int ndev = 0;
+    if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev == 0) {
+        printf("no CUDA device\n");
+        return false;
+    }
+    return true;
+}
+
+/** A comma-separated list of unsigned integers ("1,8,16") from the command line. */
+static std::vector<uint64_t> parse_u64_list(const char *s) {
+    std::vector<uint64_t> v;
+    while (s && *s) {
+        v.push_back(strtoull(s, NULL, 10));
+        s = strchr(s, ',');
+        if (s) ++s;
+    }
+    return v;
+}
+
 /* ---------------------------------------------------------------- shapes and uploads */
 
 /** The Llama-3.1 8B and 70B layer shapes of the issues (M x K of W). */

@@ -30,16 +30,6 @@ struct Projection {
     LtGemm lt;
 };
 
-static std::vector<uint64_t> parse_list(const char *s) {
-    std::vector<uint64_t> v;
-    while (s && *s) {
-        v.push_back(strtoull(s, NULL, 10));
-        s = strchr(s, ',');
-        if (s) ++s;
-    }
-    return v;
-}
-
 static void run_model(const char *model, int reps, const std::vector<uint64_t> &ns, cublasLtHandle_t handle,
                       void *lt_ws, size_t lt_ws_bytes) {
     std::vector<Projection> layer;
@@ -127,14 +117,10 @@ static void run_model(const char *model, int reps, const std::vector<uint64_t> &
 }
 
 int main(int argc, char **argv) {
-    int ndev = 0;
-    if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev == 0) {
-        printf("no CUDA device\n");
-        return 77;
-    }
+    if (!bench_have_device()) return 77; /* reported as skipped */
     const int reps = argc > 1 ? std::max(5, atoi(argv[1])) : 15;
     const char *model = argc > 2 ? argv[2] : "all";
-    const std::vector<uint64_t> ns = parse_list(argc > 3 ? argv[3] : "1,8,16");
+    const std::vector<uint64_t> ns = parse_u64_list(argc > 3 ? argv[3] : "1,8,16");
     cudaDeviceProp prop;
     CK(cudaGetDeviceProperties(&prop, 0));
     bench_timing_init();

@@ -46,16 +46,6 @@ static std::vector<Config> parse_configs(const char *s) {
     return v;
 }
 
-static std::vector<uint64_t> parse_list(const char *s) {
-    std::vector<uint64_t> v;
-    while (s && *s) {
-        v.push_back(strtoull(s, NULL, 10));
-        s = strchr(s, ',');
-        if (s) ++s;
-    }
-    return v;
-}
-
 static void set_knobs(const Config &c) {
     TcaCudaKnobs &k = tca_cuda_knobs();
     k.stages = c.stages;
@@ -66,15 +56,11 @@ static void set_knobs(const Config &c) {
 }
 
 int main(int argc, char **argv) {
-    int ndev = 0;
-    if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev == 0) {
-        printf("no CUDA device\n");
-        return 77;
-    }
+    if (!bench_have_device()) return 77; /* reported as skipped */
     const int reps = argc > 1 ? std::max(5, atoi(argv[1])) : 15;
     const char *filter = argc > 2 ? argv[2] : "";
     const std::vector<Config> cfgs = parse_configs(argc > 3 ? argv[3] : "2:2:0,3:2:0,3:4:0");
-    const std::vector<uint64_t> ns = parse_list(argc > 4 ? argv[4] : "1,8,16,32");
+    const std::vector<uint64_t> ns = parse_u64_list(argc > 4 ? argv[4] : "1,8,16,32");
     cudaDeviceProp prop;
     CK(cudaGetDeviceProperties(&prop, 0));
     bench_timing_init();

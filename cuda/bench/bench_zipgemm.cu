@@ -30,11 +30,7 @@ static int g_reps = 30;
 /* ---------------------------------------------------------------- main */
 
 int main(int argc, char **argv) {
-    int ndev = 0;
-    if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev == 0) {
-        printf("no CUDA device\n");
-        return 77;
-    }
+    if (!bench_have_device()) return 77; /* reported as skipped */
     if (argc > 1) g_reps = std::max(5, atoi(argv[1]));
     const char *filter = argc > 2 ? argv[2] : "";
     cudaDeviceProp prop;

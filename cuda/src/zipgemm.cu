@@ -17,8 +17,8 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 #include <stdint.h>
-#include <type_traits>
 #include <stdlib.h>
+#include <type_traits>
 #include "gemm_common.cuh"
 #include "strip_decode.cuh"
 #include "tca_cuda_internal.h"
